@@ -1,0 +1,11 @@
+//! Configuration of every pallet in the runtime, one file per concern.
+
+pub mod consensus;
+pub mod fees;
+pub mod governance;
+pub mod system;
+
+pub use consensus::*;
+pub use fees::*;
+pub use governance::*;
+pub use system::*;

@@ -1,0 +1,299 @@
+//! Tests on the real runtime, started from the `development` genesis preset.
+
+use crate::{
+	configs::{fee_author_share, TreasuryAccount, FEE_BURN_SHARE, FEE_TREASURY_SHARE},
+	genesis_config_presets::{self, DEVELOPMENT, ENDOWMENT, LOCAL_TESTNET},
+	AccountId, Babe, Balance, Balances, Executive, Grandpa, Header, Nonce, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeGenesisConfig, SignedPayload, System, TxExtension, UncheckedExtrinsic,
+	PGT,
+};
+use codec::{Decode, Encode};
+use polkadot_sdk::{
+	frame_support::traits::fungible::Inspect,
+	frame_system, pallet_balances, pallet_transaction_payment,
+	sp_consensus_babe::{
+		digests::{PreDigest, SecondaryPlainPreDigest},
+		Slot, BABE_ENGINE_ID,
+	},
+	sp_io::TestExternalities,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::{
+		generic::Era,
+		traits::Header as _,
+		transaction_validity::{InvalidTransaction, TransactionValidityError},
+		BuildStorage, Digest, DigestItem, DispatchError, Percent, TokenError,
+	},
+};
+use serde_json::Value;
+
+/// Merges a preset's JSON patch into the default genesis config, as the chain-spec builder does.
+fn merge(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) =>
+			for (k, v) in patch {
+				merge(base.entry(k).or_insert(Value::Null), v);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// State of a fresh chain built from a genesis preset of the real runtime.
+fn ext_from_preset(name: &str) -> TestExternalities {
+	let patch = genesis_config_presets::get_preset(&name.into()).expect("preset exists");
+	let patch: Value = serde_json::from_slice(&patch).expect("preset is JSON");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config");
+	merge(&mut config, patch);
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("preset decodes");
+	TestExternalities::new(config.build_storage().expect("genesis storage builds"))
+}
+
+/// Starts block 1 as authored by the validator at `authority_index` (a BABE secondary slot).
+fn start_block(authority_index: u32) {
+	let pre = PreDigest::SecondaryPlain(SecondaryPlainPreDigest { authority_index, slot: Slot::from(1_000) });
+	let digest = Digest { logs: vec![DigestItem::PreRuntime(BABE_ENGINE_ID, pre.encode())] };
+	let header = Header::new(1, Default::default(), Default::default(), Default::default(), digest);
+	Executive::initialize_block(&header);
+}
+
+fn tx_extension(nonce: Nonce, tip: Balance) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(tip),
+		frame_system::WeightReclaim::new(),
+	)
+}
+
+/// A transfer signed as a wallet would sign it. Must run inside the externalities (the signed
+/// payload includes the genesis hash and runtime version from state).
+fn signed_transfer(
+	signer: Sr25519Keyring,
+	to: &AccountId,
+	value: Balance,
+	nonce: Nonce,
+	tip: Balance,
+) -> UncheckedExtrinsic {
+	let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: to.clone().into(),
+		value,
+	});
+	let ext = tx_extension(nonce, tip);
+	let payload = SignedPayload::new(call.clone(), ext.clone()).expect("payload builds");
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	UncheckedExtrinsic::new_signed(call, signer.to_account_id().into(), signature.into(), ext)
+}
+
+fn fee_paid() -> (Balance, Balance) {
+	System::events()
+		.into_iter()
+		.find_map(|r| match r.event {
+			RuntimeEvent::TransactionPayment(
+				pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, tip, .. },
+			) => Some((actual_fee, tip)),
+			_ => None,
+		})
+		.expect("a fee was paid")
+}
+
+fn fresh_account() -> AccountId {
+	Sr25519Keyring::numeric_id(4242)
+}
+
+#[test]
+fn development_preset_has_alice_as_sole_validator_and_endows_dev_accounts() {
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		let alice = Sr25519Keyring::Alice;
+		let babe = Babe::authorities();
+		assert_eq!(babe.len(), 1);
+		assert_eq!(babe[0].0, alice.public().into());
+		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
+		for who in genesis_config_presets::dev_accounts() {
+			assert_eq!(Balances::balance(&who), ENDOWMENT);
+		}
+		assert_eq!(polkadot_sdk::pallet_sudo::Key::<Runtime>::get(), Some(alice.to_account_id()));
+	});
+}
+
+#[test]
+fn local_testnet_preset_has_four_validators() {
+	ext_from_preset(LOCAL_TESTNET).execute_with(|| {
+		let expected: Vec<_> = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.iter()
+		.map(|k| k.public().into())
+		.collect();
+		let babe: Vec<_> = Babe::authorities().iter().map(|(id, _)| id.clone()).collect();
+		assert_eq!(babe, expected);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 4);
+	});
+}
+
+#[test]
+fn fee_shares_add_up_to_the_whole_fee() {
+	assert_eq!(
+		FEE_BURN_SHARE.deconstruct() + FEE_TREASURY_SHARE.deconstruct() + fee_author_share().deconstruct(),
+		100
+	);
+	assert!(!FEE_BURN_SHARE.is_zero(), "a share of every fee is burned");
+}
+
+#[test]
+fn transfer_burns_the_configured_share_of_its_fee_and_pays_treasury_and_author() {
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		start_block(0); // Alice authors.
+		let (alice, bob, treasury) =
+			(Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob, TreasuryAccount::get_account());
+		let dest = fresh_account();
+		let issuance = Balances::total_issuance();
+		let (alice0, bob0, treasury0) =
+			(Balances::balance(&alice), Balances::balance(&bob.to_account_id()), Balances::balance(&treasury));
+
+		let xt = signed_transfer(bob, &dest, 10 * PGT, 0, 0);
+		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
+
+		let (fee, tip) = fee_paid();
+		assert!(fee > 0, "a transfer costs a fee");
+		assert_eq!(tip, 0);
+		let burned = FEE_BURN_SHARE.mul_floor(fee);
+		let to_treasury = FEE_TREASURY_SHARE.mul_floor(fee);
+		let to_author = fee - burned - to_treasury;
+		assert!(burned > 0 && to_treasury > 0 && to_author > 0);
+
+		assert_eq!(issuance - Balances::total_issuance(), burned, "issuance falls by the burn");
+		assert_eq!(Balances::balance(&treasury) - treasury0, to_treasury);
+		assert_eq!(Balances::balance(&alice) - alice0, to_author);
+		assert_eq!(bob0 - Balances::balance(&bob.to_account_id()), 10 * PGT + fee);
+		assert_eq!(Balances::balance(&dest), 10 * PGT);
+
+		let events: Vec<_> = System::events().into_iter().map(|r| r.event).collect();
+		assert!(events.contains(&RuntimeEvent::Balances(pallet_balances::Event::BurnedDebt {
+			amount: burned
+		})));
+		assert!(events.contains(&RuntimeEvent::Fees(pallet_pgt_fees::Event::FeesSplit {
+			burned,
+			to_treasury,
+			to_author,
+			author: Some(alice),
+		})));
+	});
+}
+
+#[test]
+fn a_tip_goes_to_the_author_and_is_not_burned() {
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		start_block(0);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let issuance = Balances::total_issuance();
+		let alice0 = Balances::balance(&alice);
+		let tip = PGT / 100;
+
+		let xt = signed_transfer(Sr25519Keyring::Charlie, &fresh_account(), PGT, 0, tip);
+		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
+
+		let (fee_with_tip, paid_tip) = fee_paid();
+		assert_eq!(paid_tip, tip);
+		let fee = fee_with_tip - tip;
+		let burned = FEE_BURN_SHARE.mul_floor(fee);
+		assert_eq!(issuance - Balances::total_issuance(), burned);
+		assert_eq!(
+			Balances::balance(&alice) - alice0,
+			fee - burned - FEE_TREASURY_SHARE.mul_floor(fee) + tip
+		);
+	});
+}
+
+#[test]
+fn a_transfer_with_a_bad_signature_is_rejected_and_changes_nothing() {
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		start_block(0);
+		let bob = Sr25519Keyring::Bob;
+		let good = signed_transfer(bob, &fresh_account(), PGT, 0, 0);
+		// Same transfer, signed by Charlie but claiming to be from Bob.
+		let forged = signed_transfer(Sr25519Keyring::Charlie, &fresh_account(), PGT, 0, 0);
+		let xt = UncheckedExtrinsic::new_signed(
+			good.function.clone(),
+			bob.to_account_id().into(),
+			match forged.preamble {
+				polkadot_sdk::sp_runtime::generic::Preamble::Signed(_, sig, _) => sig,
+				_ => unreachable!("signed_transfer builds signed extrinsics"),
+			},
+			tx_extension(0, 0),
+		);
+		let root = polkadot_sdk::sp_io::storage::root(Default::default());
+		assert_eq!(
+			Executive::apply_extrinsic(xt),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+		);
+		assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root);
+	});
+}
+
+#[test]
+fn a_replayed_nonce_is_rejected_and_changes_nothing() {
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		start_block(0);
+		let bob = Sr25519Keyring::Bob;
+		let xt = signed_transfer(bob, &fresh_account(), PGT, 0, 0);
+		assert_eq!(Executive::apply_extrinsic(xt.clone()), Ok(Ok(())));
+		let root = polkadot_sdk::sp_io::storage::root(Default::default());
+		assert_eq!(
+			Executive::apply_extrinsic(xt),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+		);
+		assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root);
+	});
+}
+
+#[test]
+fn a_transfer_above_the_balance_fails_and_moves_nothing_but_the_fee() {
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		start_block(0);
+		let bob = Sr25519Keyring::Bob;
+		let dest = fresh_account();
+		let bob0 = Balances::balance(&bob.to_account_id());
+		let xt = signed_transfer(bob, &dest, ENDOWMENT * 2, 0, 0);
+		// Included (the signer pays for the block space it used) but the transfer fails.
+		let result = Executive::apply_extrinsic(xt).expect("the transaction is valid");
+		assert_eq!(result.map_err(|e| e.error), Err(DispatchError::Token(TokenError::FundsUnavailable)));
+		let (fee, _) = fee_paid();
+		assert_eq!(Balances::balance(&dest), 0);
+		assert_eq!(bob0 - Balances::balance(&bob.to_account_id()), fee);
+	});
+}
+
+#[test]
+fn an_account_that_cannot_pay_the_fee_is_rejected_before_anything_changes() {
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		start_block(0);
+		// An account that holds nothing.
+		let pauper = Sr25519Keyring::One;
+		let xt = signed_transfer(pauper, &fresh_account(), PGT, 0, 0);
+		let root = polkadot_sdk::sp_io::storage::root(Default::default());
+		assert_eq!(
+			Executive::apply_extrinsic(xt),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
+		);
+		assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root);
+	});
+}
+
+#[test]
+fn fee_shares_are_documented_constants_in_metadata() {
+	let metadata = Runtime::metadata_ir();
+	let fees = metadata.pallets.iter().find(|p| p.name == "Fees").expect("Fees pallet in metadata");
+	for (name, expected) in [("BurnShare", FEE_BURN_SHARE), ("TreasuryShare", FEE_TREASURY_SHARE)] {
+		let constant = fees.constants.iter().find(|c| c.name == name).expect("constant listed");
+		let value = Percent::decode(&mut &constant.value[..]).expect("constant decodes as Percent");
+		assert_eq!(value, expected, "{name}");
+		assert!(!constant.docs.is_empty(), "{name} is documented");
+	}
+}

@@ -1,0 +1,152 @@
+// Starts and stops real pgt-node processes for the end-to-end tests.
+//
+// Every node gets free loopback ports and its own base path under a temporary folder; its
+// output goes to a log file that is printed when a test fails.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, homedir } from 'node:os';
+import { join } from 'node:path';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+/** Path of the pgt-node binary under test (PGT_NODE_BIN, else the shared cargo target dir). */
+export function nodeBinary() {
+  const bin = process.env.PGT_NODE_BIN
+    ?? join(process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/pgt/target'), 'release/pgt-node');
+  if (!existsSync(bin)) {
+    throw new Error(`pgt-node not found at ${bin}: build it with scripts/test or set PGT_NODE_BIN`);
+  }
+  return bin;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh temporary folder for a test's nodes. */
+export function tempDir(prefix) {
+  return mkdtempSync(join(tmpdir(), `pgt-${prefix}-`));
+}
+
+/** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor(what, check, { timeoutMs = 120_000, intervalMs = 500 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+}
+
+/**
+ * Starts a pgt-node. `args` are extra CLI arguments; ports and base path are chosen here
+ * (pass `basePath` to reuse one, e.g. when restarting a validator).
+ */
+export async function startNode({ name, args = [], basePath, dir }) {
+  const rpcPort = await freePort();
+  const p2pPort = await freePort();
+  const prometheusPort = await freePort();
+  const base = basePath ?? join(dir ?? tempDir(name), name);
+  const logPath = `${base}.log`;
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const fullArgs = [
+    '--base-path', base,
+    '--name', name,
+    '--rpc-port', String(rpcPort),
+    '--port', String(p2pPort),
+    '--prometheus-port', String(prometheusPort),
+    '--no-telemetry',
+    '--no-mdns',
+    '--no-hardware-benchmarks',
+    '--rpc-cors', 'all',
+    ...args,
+  ];
+  const proc = spawn(nodeBinary(), fullArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout.pipe(log);
+  proc.stderr.pipe(log);
+  const node = {
+    name,
+    proc,
+    basePath: base,
+    logPath,
+    rpcPort,
+    p2pPort,
+    prometheusPort,
+    rpcUrl: `ws://127.0.0.1:${rpcPort}`,
+    exited: false,
+    /** Last lines of the node's log, for failure messages. */
+    tail(lines = 40) {
+      try {
+        return readFileSync(logPath, 'utf8').split('\n').slice(-lines).join('\n');
+      } catch {
+        return '';
+      }
+    },
+    /** Stops the node: SIGINT (clean shutdown) by default, SIGKILL to simulate a crash. */
+    async stop(signal = 'SIGINT') {
+      if (node.exited) return;
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill(signal);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+      await done;
+      clearTimeout(timer);
+    },
+  };
+  proc.once('exit', () => { node.exited = true; });
+  await waitFor(`${name} to answer RPC on ${node.rpcUrl}`, async () => {
+    if (node.exited) throw new Error(`${name} exited:\n${node.tail()}`);
+    const res = await rpc(node, 'system_health', []);
+    return res !== undefined;
+  }, { timeoutMs: 120_000 });
+  return node;
+}
+
+/** One JSON-RPC call over HTTP (the node serves HTTP and WebSocket on the same port). */
+export async function rpc(node, method, params = []) {
+  const res = await fetch(`http://127.0.0.1:${node.rpcPort}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = await res.json();
+  if (body.error) {
+    const err = new Error(`${method}: ${body.error.message}${body.error.data ? ` (${body.error.data})` : ''}`);
+    err.rpc = body.error;
+    throw err;
+  }
+  return body.result;
+}
+
+/** Number of the node's finalized head. */
+export async function finalizedNumber(node) {
+  const hash = await rpc(node, 'chain_getFinalizedHead');
+  const header = await rpc(node, 'chain_getHeader', [hash]);
+  return parseInt(header.number, 16);
+}
+
+/** Number of the node's best block. */
+export async function bestNumber(node) {
+  const header = await rpc(node, 'chain_getHeader');
+  return parseInt(header.number, 16);
+}
+
+/** An @polkadot/api client of the node, with no custom types. */
+export async function connect(node) {
+  const provider = new WsProvider(node.rpcUrl, 1000, {}, 30_000);
+  return ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+}

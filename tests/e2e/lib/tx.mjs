@@ -1,0 +1,48 @@
+// Sending transactions and reading their outcome, as a wallet would.
+
+/** PGT has 12 decimals. */
+export const PGT = 10n ** 12n;
+
+/**
+ * Signs and sends `tx`, resolves once its block is finalized with
+ * `{ blockHash, events, dispatchError }` (events of this extrinsic only).
+ * Rejects if the pool refuses it (invalid, dropped, usurped).
+ */
+export function sendAndFinalize(api, tx, signer, options = {}) {
+  return new Promise((resolve, reject) => {
+    let unsub = () => {};
+    tx.signAndSend(signer, options, (result) => {
+      const { status, events, dispatchError, txIndex } = result;
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsub();
+        reject(new Error(`transaction ${status.type}`));
+      } else if (status.isFinalized) {
+        unsub();
+        resolve({
+          blockHash: status.asFinalized.toHex(),
+          txIndex,
+          events: events.map(({ event }) => event),
+          dispatchError,
+        });
+      }
+    }).then((u) => { unsub = u; }, reject);
+  });
+}
+
+/** Finds the first event `section.method` in a list of events. */
+export function findEvent(events, section, method) {
+  return events.find((e) => e.section === section && e.method === method);
+}
+
+/** Free balance of `address` at `blockHash` (latest when omitted), as a BigInt. */
+export async function freeBalance(api, address, blockHash) {
+  const at = blockHash ? await api.at(blockHash) : api;
+  const account = await at.query.system.account(address);
+  return account.data.free.toBigInt();
+}
+
+/** Total issuance at `blockHash`, as a BigInt. */
+export async function totalIssuance(api, blockHash) {
+  const at = await api.at(blockHash);
+  return (await at.query.balances.totalIssuance()).toBigInt();
+}
