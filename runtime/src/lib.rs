@@ -27,6 +27,7 @@ pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
 
+use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_executive, frame_support, frame_system, pallet_transaction_payment,
 	sp_runtime::{self, generic, impl_opaque_keys},

@@ -88,6 +88,20 @@ fn signed_transfer(
 	UncheckedExtrinsic::new_signed(call, signer.to_account_id().into(), signature.into(), ext)
 }
 
+/// Applies an extrinsic as the block builder does: an invalid transaction is rolled back (it
+/// never enters a block), a valid one is kept whether or not its call succeeded.
+fn apply(xt: UncheckedExtrinsic) -> polkadot_sdk::sp_runtime::ApplyExtrinsicResult {
+	use polkadot_sdk::sp_io::storage;
+	storage::start_transaction();
+	let result = Executive::apply_extrinsic(xt);
+	if result.is_ok() {
+		storage::commit_transaction();
+	} else {
+		storage::rollback_transaction();
+	}
+	result
+}
+
 fn fee_paid() -> (Balance, Balance) {
 	System::events()
 		.into_iter()
@@ -158,7 +172,7 @@ fn transfer_burns_the_configured_share_of_its_fee_and_pays_treasury_and_author()
 			(Balances::balance(&alice), Balances::balance(&bob.to_account_id()), Balances::balance(&treasury));
 
 		let xt = signed_transfer(bob, &dest, 10 * PGT, 0, 0);
-		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
+		assert_eq!(apply(xt), Ok(Ok(())));
 
 		let (fee, tip) = fee_paid();
 		assert!(fee > 0, "a transfer costs a fee");
@@ -197,7 +211,7 @@ fn a_tip_goes_to_the_author_and_is_not_burned() {
 		let tip = PGT / 100;
 
 		let xt = signed_transfer(Sr25519Keyring::Charlie, &fresh_account(), PGT, 0, tip);
-		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
+		assert_eq!(apply(xt), Ok(Ok(())));
 
 		let (fee_with_tip, paid_tip) = fee_paid();
 		assert_eq!(paid_tip, tip);
@@ -230,7 +244,7 @@ fn a_transfer_with_a_bad_signature_is_rejected_and_changes_nothing() {
 		);
 		let root = polkadot_sdk::sp_io::storage::root(Default::default());
 		assert_eq!(
-			Executive::apply_extrinsic(xt),
+			apply(xt),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
 		);
 		assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root);
@@ -243,10 +257,10 @@ fn a_replayed_nonce_is_rejected_and_changes_nothing() {
 		start_block(0);
 		let bob = Sr25519Keyring::Bob;
 		let xt = signed_transfer(bob, &fresh_account(), PGT, 0, 0);
-		assert_eq!(Executive::apply_extrinsic(xt.clone()), Ok(Ok(())));
+		assert_eq!(apply(xt.clone()), Ok(Ok(())));
 		let root = polkadot_sdk::sp_io::storage::root(Default::default());
 		assert_eq!(
-			Executive::apply_extrinsic(xt),
+			apply(xt),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
 		);
 		assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root);
@@ -262,8 +276,8 @@ fn a_transfer_above_the_balance_fails_and_moves_nothing_but_the_fee() {
 		let bob0 = Balances::balance(&bob.to_account_id());
 		let xt = signed_transfer(bob, &dest, ENDOWMENT * 2, 0, 0);
 		// Included (the signer pays for the block space it used) but the transfer fails.
-		let result = Executive::apply_extrinsic(xt).expect("the transaction is valid");
-		assert_eq!(result.map_err(|e| e.error), Err(DispatchError::Token(TokenError::FundsUnavailable)));
+		let result = apply(xt).expect("the transaction is valid");
+		assert_eq!(result, Err(DispatchError::Token(TokenError::FundsUnavailable)));
 		let (fee, _) = fee_paid();
 		assert_eq!(Balances::balance(&dest), 0);
 		assert_eq!(bob0 - Balances::balance(&bob.to_account_id()), fee);
@@ -279,7 +293,7 @@ fn an_account_that_cannot_pay_the_fee_is_rejected_before_anything_changes() {
 		let xt = signed_transfer(pauper, &fresh_account(), PGT, 0, 0);
 		let root = polkadot_sdk::sp_io::storage::root(Default::default());
 		assert_eq!(
-			Executive::apply_extrinsic(xt),
+			apply(xt),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
 		);
 		assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root);

@@ -36,7 +36,10 @@ use polkadot_sdk::{
 		fungible::{Balanced, Credit, Inspect},
 		Get, Imbalance, OnUnbalanced,
 	},
-	sp_runtime::{traits::Zero, Percent},
+	sp_runtime::{
+		traits::{Saturating, Zero},
+		Percent,
+	},
 };
 
 /// The balance type of the currency fees are paid in.

@@ -12,7 +12,15 @@ type Block = frame_system::mocking::MockBlock<Test>;
 #[polkadot_sdk::frame_support::runtime]
 mod runtime {
 	#[runtime::runtime]
-	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask)]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeTask,
+		RuntimeHoldReason,
+		RuntimeFreezeReason
+	)]
 	pub struct Test;
 
 	#[runtime::pallet_index(0)]
@@ -43,7 +51,7 @@ parameter_types! {
 	pub const BurnShare: Percent = Percent::from_percent(40);
 	pub const TreasuryShare: Percent = Percent::from_percent(30);
 	pub const TreasuryAccount: u64 = TREASURY;
-	pub static Author: Option<u64> = Some(AUTHOR);
+	pub static BlockAuthor: Option<u64> = Some(AUTHOR);
 }
 
 impl pallet_pgt_fees::Config for Test {
@@ -52,7 +60,7 @@ impl pallet_pgt_fees::Config for Test {
 	type BurnShare = BurnShare;
 	type TreasuryShare = TreasuryShare;
 	type Treasury = TreasuryAccount;
-	type BlockAuthor = Author;
+	type BlockAuthor = BlockAuthor;
 }
 
 /// Payer holds 1,000,000, treasury and author each 1,000.

@@ -58,7 +58,7 @@ fn tip_goes_to_the_author_whole() {
 #[test]
 fn without_an_author_its_share_goes_to_the_treasury() {
 	new_test_ext().execute_with(|| {
-		Author::set(None);
+		BlockAuthor::set(None);
 		let issuance = Balances::total_issuance();
 		SplitFees::<Test>::on_unbalanceds([withdraw(1_000)].into_iter());
 
@@ -75,7 +75,7 @@ fn without_an_author_its_share_goes_to_the_treasury() {
 fn an_author_share_below_the_existential_deposit_goes_to_the_treasury() {
 	new_test_ext().execute_with(|| {
 		// A fresh author account cannot be created with less than the existential deposit (10).
-		Author::set(Some(999));
+		BlockAuthor::set(Some(999));
 		SplitFees::<Test>::on_unbalanceds([withdraw(20)].into_iter());
 
 		// 20: burn 8, treasury 6, author 6 -> author's 6 < ED, so it goes to the treasury.
@@ -90,7 +90,7 @@ fn an_author_share_below_the_existential_deposit_goes_to_the_treasury() {
 #[test]
 fn nothing_is_lost_when_no_one_can_take_a_share() {
 	new_test_ext().execute_with(|| {
-		Author::set(None);
+		BlockAuthor::set(None);
 		// Empty the treasury so it cannot be recreated with a tiny deposit.
 		let _ = Balances::withdraw(
 			&TREASURY,
@@ -115,7 +115,9 @@ fn nothing_is_lost_when_no_one_can_take_a_share() {
 fn zero_fee_and_tip_move_nothing_and_emit_nothing() {
 	new_test_ext().execute_with(|| {
 		let issuance = Balances::total_issuance();
-		SplitFees::<Test>::on_unbalanceds([withdraw(0), withdraw(0)].into_iter());
+		let credits = [withdraw(0), withdraw(0)];
+		System::reset_events();
+		SplitFees::<Test>::on_unbalanceds(credits.into_iter());
 		assert_eq!(Balances::total_issuance(), issuance);
 		assert_eq!(Balances::balance(&TREASURY), 1_000);
 		assert_eq!(Balances::balance(&AUTHOR), 1_000);

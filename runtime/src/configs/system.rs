@@ -6,7 +6,7 @@ use crate::{
 };
 use polkadot_sdk::{
 	frame_support::{
-		derive_impl, parameter_types,
+		derive_impl, dispatch::DispatchClass, parameter_types,
 		weights::{
 			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 			Weight,
@@ -24,6 +24,9 @@ use polkadot_sdk::{
 /// Share of a block's weight and length that normal (non-operational) extrinsics may use.
 pub const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
+/// Largest block, in bytes.
+pub const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
+
 parameter_types! {
 	/// Number of recent block hashes kept in storage (about 4 hours).
 	pub const BlockHashCount: BlockNumber = 2400;
@@ -34,8 +37,11 @@ parameter_types! {
 		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
 		NORMAL_DISPATCH_RATIO,
 	);
-	/// At most 5 MiB per block.
-	pub RuntimeBlockLength: BlockLength = BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+	/// At most 5 MiB per block, of which normal extrinsics may fill `NORMAL_DISPATCH_RATIO`.
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(MAX_BLOCK_LENGTH)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
 	/// SS58 prefix of addresses (42, generic Substrate).
 	pub const SS58Prefix: u16 = pgt_primitives::SS58_PREFIX;
 }
