@@ -3,6 +3,7 @@
 // Every node gets free loopback ports and its own base path under a temporary folder; its
 // output goes to a log file that is printed when a test fails.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
@@ -46,6 +47,7 @@ export async function waitFor(what, check, { timeoutMs = 120_000, intervalMs = 5
       const value = await check();
       if (value) return value;
     } catch (e) {
+      if (e.fatal) throw e;
       lastError = e;
     }
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -57,7 +59,7 @@ export async function waitFor(what, check, { timeoutMs = 120_000, intervalMs = 5
  * Starts a pgt-node. `args` are extra CLI arguments; ports and base path are chosen here
  * (pass `basePath` to reuse one, e.g. when restarting a validator).
  */
-export async function startNode({ name, args = [], basePath, dir }) {
+export async function startNode({ name, args = [], basePath, dir, nodeKey }) {
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const prometheusPort = await freePort();
@@ -72,8 +74,10 @@ export async function startNode({ name, args = [], basePath, dir }) {
     '--prometheus-port', String(prometheusPort),
     '--no-telemetry',
     '--no-mdns',
-    '--no-hardware-benchmarks',
     '--rpc-cors', 'all',
+    // A fixed network key per node name: validators must have one, and a restarted node keeps
+    // its peer id.
+    '--node-key', nodeKey ?? createHash('sha256').update(`pgt-e2e/${name}`).digest('hex'),
     ...args,
   ];
   const proc = spawn(nodeBinary(), fullArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -108,11 +112,20 @@ export async function startNode({ name, args = [], basePath, dir }) {
     },
   };
   proc.once('exit', () => { node.exited = true; });
-  await waitFor(`${name} to answer RPC on ${node.rpcUrl}`, async () => {
-    if (node.exited) throw new Error(`${name} exited:\n${node.tail()}`);
-    const res = await rpc(node, 'system_health', []);
-    return res !== undefined;
+  // 'close' comes after the output pipes are drained, so the log is complete by then.
+  const closed = new Promise((resolve) => proc.once('close', (code, signal) => resolve({ code, signal })));
+  const early = closed.then(async ({ code, signal }) => {
+    await new Promise((r) => log.end(r));
+    const err = new Error(`${name} exited (code ${code}, signal ${signal}) before serving RPC:\n${node.tail()}`);
+    err.fatal = true;
+    throw err;
+  });
+  const up = waitFor(`${name} to answer RPC on ${node.rpcUrl}`, async () => {
+    if (node.exited) await early;
+    return (await rpc(node, 'system_health', [])) !== undefined;
   }, { timeoutMs: 120_000 });
+  early.catch(() => {}); // a later exit is the test's business, not startup's
+  await Promise.race([up, early]);
   return node;
 }
 
