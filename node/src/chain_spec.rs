@@ -25,26 +25,28 @@ fn wasm() -> Result<&'static [u8], String> {
 	})
 }
 
-/// The single-validator development chain (`--dev`, `--chain dev`).
-pub fn development_chain_spec() -> Result<ChainSpec, String> {
+fn chain_spec(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("PGT Development")
-		.with_id("pgt_dev")
+		.with_name(name)
+		.with_id(id)
 		.with_protocol_id("pgt")
-		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(genesis_config_presets::DEVELOPMENT)
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
 		.with_properties(properties())
 		.build())
 }
 
+/// The single-validator development chain (`--dev`, `--chain dev`).
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	chain_spec("PGT Development", "pgt_dev", ChainType::Development, genesis_config_presets::DEVELOPMENT)
+}
+
 /// The four-validator local test network (`--chain local`).
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("PGT Local Testnet")
-		.with_id("pgt_local_testnet")
-		.with_protocol_id("pgt")
-		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(genesis_config_presets::LOCAL_TESTNET)
-		.with_properties(properties())
-		.build())
+	chain_spec(
+		"PGT Local Testnet",
+		"pgt_local_testnet",
+		ChainType::Local,
+		genesis_config_presets::LOCAL_TESTNET,
+	)
 }

@@ -30,7 +30,7 @@ mod tests;
 use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_executive, frame_support, frame_system, pallet_transaction_payment,
-	sp_runtime::{self, generic, impl_opaque_keys},
+	sp_runtime::{generic, impl_opaque_keys},
 	sp_version::{self, RuntimeVersion},
 };
 
@@ -89,8 +89,8 @@ pub const BABE_GENESIS_EPOCH_CONFIG: polkadot_sdk::sp_consensus_babe::BabeEpochC
 		allowed_slots: polkadot_sdk::sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryVRFSlots,
 	};
 
-/// The block header.
-pub type Header = generic::Header<BlockNumber, sp_runtime::traits::BlakeTwo256>;
+/// The block header (shared with off-chain code).
+pub use pgt_primitives::Header;
 
 /// A block of this runtime.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;

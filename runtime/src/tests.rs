@@ -102,6 +102,13 @@ fn apply(xt: UncheckedExtrinsic) -> polkadot_sdk::sp_runtime::ApplyExtrinsicResu
 	result
 }
 
+/// Applies `xt`, expects the pool-level rejection `expected`, and checks no state changed.
+fn assert_rejected_without_change(xt: UncheckedExtrinsic, expected: InvalidTransaction) {
+	let root = polkadot_sdk::sp_io::storage::root(Default::default());
+	assert_eq!(apply(xt), Err(TransactionValidityError::Invalid(expected)));
+	assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root, "state changed");
+}
+
 fn fee_paid() -> (Balance, Balance) {
 	System::events()
 		.into_iter()
@@ -242,12 +249,7 @@ fn a_transfer_with_a_bad_signature_is_rejected_and_changes_nothing() {
 			},
 			tx_extension(0, 0),
 		);
-		let root = polkadot_sdk::sp_io::storage::root(Default::default());
-		assert_eq!(
-			apply(xt),
-			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
-		);
-		assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root);
+		assert_rejected_without_change(xt, InvalidTransaction::BadProof);
 	});
 }
 
@@ -258,12 +260,7 @@ fn a_replayed_nonce_is_rejected_and_changes_nothing() {
 		let bob = Sr25519Keyring::Bob;
 		let xt = signed_transfer(bob, &fresh_account(), PGT, 0, 0);
 		assert_eq!(apply(xt.clone()), Ok(Ok(())));
-		let root = polkadot_sdk::sp_io::storage::root(Default::default());
-		assert_eq!(
-			apply(xt),
-			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
-		);
-		assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root);
+		assert_rejected_without_change(xt, InvalidTransaction::Stale);
 	});
 }
 
@@ -291,12 +288,7 @@ fn an_account_that_cannot_pay_the_fee_is_rejected_before_anything_changes() {
 		// An account that holds nothing.
 		let pauper = Sr25519Keyring::One;
 		let xt = signed_transfer(pauper, &fresh_account(), PGT, 0, 0);
-		let root = polkadot_sdk::sp_io::storage::root(Default::default());
-		assert_eq!(
-			apply(xt),
-			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
-		);
-		assert_eq!(polkadot_sdk::sp_io::storage::root(Default::default()), root);
+		assert_rejected_without_change(xt, InvalidTransaction::Payment);
 	});
 }
 
