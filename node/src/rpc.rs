@@ -7,6 +7,7 @@ use jsonrpsee::RpcModule;
 use pgt_primitives::{AccountId, Balance, Nonce};
 use pgt_runtime::opaque::Block;
 use polkadot_sdk::{
+	frame_system_rpc_runtime_api::AccountNonceApi,
 	pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer},
 	sc_consensus_babe::BabeWorkerHandle,
 	sc_consensus_babe_rpc::{Babe, BabeApiServer},
@@ -73,7 +74,7 @@ where
 		+ Send
 		+ Sync
 		+ 'static,
-	C::Api: substrate_frame_rpc_system_api::AccountNonceApi<Block, AccountId, Nonce>,
+	C::Api: AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: polkadot_sdk::pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BabeApi<Block>,
 	C::Api: BlockBuilder<Block>,
@@ -105,5 +106,3 @@ where
 
 	Ok(module)
 }
-
-use polkadot_sdk::frame_system_rpc_runtime_api as substrate_frame_rpc_system_api;

@@ -35,7 +35,7 @@ fn validator(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Validator {
 }
 
 fn testnet_genesis(validators: Vec<Validator>, endowed: Vec<AccountId>, root: AccountId) -> Value {
-	let treasury = crate::configs::TreasuryAccount::get_account();
+	let treasury = crate::configs::TreasuryAccountId::get();
 	let config = RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed

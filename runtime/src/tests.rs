@@ -1,7 +1,7 @@
 //! Tests on the real runtime, started from the `development` genesis preset.
 
 use crate::{
-	configs::{fee_author_share, TreasuryAccount, FEE_BURN_SHARE, FEE_TREASURY_SHARE},
+	configs::{fee_author_share, TreasuryAccountId, FEE_BURN_SHARE, FEE_TREASURY_SHARE},
 	genesis_config_presets::{self, DEVELOPMENT, ENDOWMENT, LOCAL_TESTNET},
 	AccountId, Babe, Balance, Balances, Executive, Grandpa, Header, Nonce, Runtime, RuntimeCall,
 	RuntimeEvent, RuntimeGenesisConfig, SignedPayload, System, TxExtension, UncheckedExtrinsic,
@@ -24,25 +24,16 @@ use polkadot_sdk::{
 		BuildStorage, Digest, DigestItem, DispatchError, Percent, TokenError,
 	},
 };
+use polkadot_sdk::sc_chain_spec::json_merge;
 use serde_json::Value;
-
-/// Merges a preset's JSON patch into the default genesis config, as the chain-spec builder does.
-fn merge(base: &mut Value, patch: Value) {
-	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) =>
-			for (k, v) in patch {
-				merge(base.entry(k).or_insert(Value::Null), v);
-			},
-		(base, patch) => *base = patch,
-	}
-}
 
 /// State of a fresh chain built from a genesis preset of the real runtime.
 fn ext_from_preset(name: &str) -> TestExternalities {
 	let patch = genesis_config_presets::get_preset(&name.into()).expect("preset exists");
 	let patch: Value = serde_json::from_slice(&patch).expect("preset is JSON");
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config");
-	merge(&mut config, patch);
+	// Presets are patches over the default config, merged as the chain-spec builder merges them.
+	json_merge(&mut config, patch);
 	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("preset decodes");
 	TestExternalities::new(config.build_storage().expect("genesis storage builds"))
 }
@@ -172,7 +163,7 @@ fn transfer_burns_the_configured_share_of_its_fee_and_pays_treasury_and_author()
 	ext_from_preset(DEVELOPMENT).execute_with(|| {
 		start_block(0); // Alice authors.
 		let (alice, bob, treasury) =
-			(Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob, TreasuryAccount::get_account());
+			(Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob, TreasuryAccountId::get());
 		let dest = fresh_account();
 		let issuance = Balances::total_issuance();
 		let (alice0, bob0, treasury0) =

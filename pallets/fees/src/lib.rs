@@ -183,18 +183,9 @@ pub struct SplitFees<T>(PhantomData<T>);
 impl<T: Config> OnUnbalanced<CreditOf<T>> for SplitFees<T> {
 	fn on_unbalanceds(mut fees_then_tips: impl Iterator<Item = CreditOf<T>>) {
 		if let Some(fee) = fees_then_tips.next() {
-			let mut tip = fees_then_tips.next();
+			// The adapter sends exactly fee then tip; anything beyond is merged into the tip.
+			let tip = fees_then_tips.reduce(|tip, extra| tip.merge(extra));
 			// Free transactions still pass through here with zero credits: nothing to split.
-			// The adapter sends exactly fee then tip; merge anything beyond into the tip.
-			for extra in fees_then_tips {
-				tip = Some(match tip {
-					Some(mut t) => {
-						t.subsume(extra);
-						t
-					},
-					None => extra,
-				});
-			}
 			if fee.peek().is_zero() && tip.as_ref().map_or(true, |t| t.peek().is_zero()) {
 				return;
 			}

@@ -86,14 +86,6 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
-/// The treasury's account, for the fee split.
-pub struct TreasuryAccount;
-impl Get<AccountId> for TreasuryAccount {
-	fn get() -> AccountId {
-		polkadot_sdk::pallet_treasury::Pallet::<Runtime>::account_id()
-	}
-}
-
 /// The current block's author, from `pallet-authorship`.
 pub struct CurrentAuthor;
 impl Get<Option<AccountId>> for CurrentAuthor {
@@ -107,13 +99,6 @@ impl pallet_pgt_fees::Config for Runtime {
 	type Currency = Balances;
 	type BurnShare = BurnShare;
 	type TreasuryShare = TreasuryShare;
-	type Treasury = TreasuryAccount;
+	type Treasury = super::TreasuryAccountId;
 	type BlockAuthor = CurrentAuthor;
-}
-
-impl TreasuryAccount {
-	/// The treasury's account (same as `Get::get`, callable without importing the trait).
-	pub fn get_account() -> AccountId {
-		<Self as Get<AccountId>>::get()
-	}
 }
