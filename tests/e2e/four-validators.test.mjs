@@ -49,21 +49,33 @@ describe('four validators on --chain local', () => {
     const api = await connect(nodes.alice);
     try {
       assert.equal((await api.query.babe.authorities()).length, 4);
-      const authors = new Set();
-      let hash = await api.rpc.chain.getFinalizedHead();
-      for (let i = 0; i < 12; i++) {
-        const header = await api.rpc.chain.getHeader(hash);
-        if (header.number.toNumber() === 0) break;
-        for (const log of header.digest.logs) {
-          if (log.isPreRuntime && log.asPreRuntime[0].toString() === 'BABE') {
-            const pre = api.createType('RawBabePreDigest', log.asPreRuntime[1]);
-            const inner = pre.isPrimary ? pre.asPrimary : pre.isSecondaryPlain ? pre.asSecondaryPlain : pre.asSecondaryVRF;
-            authors.add(inner.authorityIndex.toNumber());
+      // Authors of the finalized chain, from each header's BABE pre-digest. Slots go to
+      // authorities at random, so a short chain can come from one of them: keep looking as
+      // the chain grows.
+      const finalizedAuthors = async () => {
+        const authors = new Set();
+        let hash = await api.rpc.chain.getFinalizedHead();
+        for (;;) {
+          const header = await api.rpc.chain.getHeader(hash);
+          if (header.number.toNumber() === 0) return authors;
+          for (const log of header.digest.logs) {
+            if (log.isPreRuntime && log.asPreRuntime[0].toString() === 'BABE') {
+              const pre = api.createType('RawBabePreDigest', log.asPreRuntime[1]);
+              const inner = pre.isPrimary ? pre.asPrimary : pre.isSecondaryPlain ? pre.asSecondaryPlain : pre.asSecondaryVRF;
+              authors.add(inner.authorityIndex.toNumber());
+            }
           }
+          hash = header.parentHash;
         }
-        hash = header.parentHash;
-      }
-      assert.ok(authors.size >= 2, `blocks from several validators, got authorities ${[...authors]}`);
+      };
+      let seen = new Set();
+      await waitFor('finalized blocks from at least two validators', async () => {
+        seen = await finalizedAuthors();
+        return seen.size >= 2;
+      }, { timeoutMs: 180_000, intervalMs: 3_000 }).catch((e) => {
+        throw new Error(`${e.message}; authors so far: ${[...seen]}\n${logs()}`);
+      });
+      assert.ok(seen.size >= 2);
     } finally {
       await api.disconnect();
     }
