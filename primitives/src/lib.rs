@@ -2,8 +2,13 @@
 //! wallet). `no_std`, so the runtime can use them in WASM.
 //!
 //! Everything that two parts of the system must agree on byte for byte lives here: the account
-//! and balance types, the block number, and the units of the native token **PGT**.
+//! and balance types, the block number, the units of the native token **PGT**
+//! ([`currency`]), contributors' hardware profiles and the registry trait ([`contributors`]),
+//! reputation math ([`reputation`]), session receipts ([`sessions`]) and the dynamic rate
+//! ([`rate`]).
 #![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
 
 use polkadot_sdk::{
 	sp_core::H256,
@@ -14,7 +19,11 @@ use polkadot_sdk::{
 	},
 };
 
+pub mod contributors;
 pub mod currency;
+pub mod rate;
+pub mod reputation;
+pub mod sessions;
 
 pub use currency::*;
 

@@ -1,0 +1,594 @@
+//! # PGT sessions: the CPU Sharing Unit
+//!
+//! A **session** is a player renting compute from contributors to play a game. Its life on
+//! chain:
+//!
+//! 1. **Request** ([`Pallet::request_session`]): the player names the game, what it requires of
+//!    the machines, the longest duration (seconds) and the highest rate per compute-hour it
+//!    accepts, and candidate contributors in its order of preference (its client measured their
+//!    latency off chain). The **escrow** `max_rate × max_duration` goes **on hold** in the
+//!    player's account (reason [`HoldReason::Escrow`]). From the candidates that are online,
+//!    meet the requirements, have a free slot and a rate within `max_rate`, the first becomes the
+//!    **host** and the next up to [`Config::MaxBackups`] the **backups** (ordered by reputation,
+//!    most reputable first); the rest wait on standby. A **task package** is recorded: the hash of
+//!    (game, requirements, player, session id), the block and time, the expected duration.
+//! 2. **Accept** ([`Pallet::accept_session`]): the host has [`Config::AcceptTimeout`] blocks;
+//!    otherwise the first backup (or standby candidate) is asked, and when none is left the
+//!    session is cancelled and the escrow released. Accepting fixes the session's **rate**:
+//!    `base rate × game tier × host's reputation multiplier`, capped at `max_rate`.
+//! 3. **Receipts** ([`Pallet::submit_receipt`]): the player's client signs cumulative
+//!    [`Receipt`]s (seconds served, seconds paused because latency was over the limit, frames,
+//!    latency p50/p95, a growing counter). Player or contributor submits the latest; the chain
+//!    checks the player's signature (over [`Receipt::signing_payload`], bound to this chain's
+//!    genesis) and that the counter grows. **Paused seconds cost nothing.**
+//! 4. **Failover** ([`Pallet::failover`]): the player or a backup, with the player's latest
+//!    receipt for the host, replaces the host by the first backup. The dropped host keeps what its
+//!    receipt bills and takes a reputation failure.
+//! 5. **Settlement** ([`Pallet::end_session`] by the player or host, or automatically when no
+//!    receipt came for [`Config::ReceiptTimeout`] blocks): each contributor's pay is
+//!    `rate × billed seconds`; of it [`Config::BurnShare`] is **burned**, [`Config::TreasuryShare`]
+//!    goes to the **treasury**, the rest to the contributor; the unused escrow returns to the
+//!    player. A [`CsuRecord`] (player, contributors, times, rate, resource hashes, receipt hashes,
+//!    amounts) is kept for [`Config::CsuRetention`] blocks and emitted whole in
+//!    [`Event::SessionSettled`]; each contributor's reputation is updated.
+//!
+//! ## The rate
+//! [`BaseRate`] (PGT per compute-hour) moves every block like EIP-1559's base fee: toward
+//! [`Config::TargetUtilisation`] of the online session slots, by at most [`Config::MaxRateStep`]
+//! per block, within [`Config::MinRate`]..[`Config::MaxRate`] ([`pgt_primitives::rate`]).
+//! Clients read it and any contributor's rate with the view functions [`Pallet::base_rate`] and
+//! [`Pallet::contributor_rate`].
+//!
+//! ## Timeouts
+//! Deadlines are kept in a per-block queue ([`Timeouts`]), at most
+//! [`Config::MaxTimeoutsPerBlock`] per block, processed in `on_initialize`.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod matching;
+mod receipts;
+mod settlement;
+mod timeouts;
+pub mod types;
+pub mod weights;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use pgt_primitives::sessions::{ComplexityTier, GameId, Receipt, SessionId};
+pub use types::*;
+pub use weights::WeightInfo;
+
+use polkadot_sdk::frame_support::traits::fungible;
+
+/// The balance type of the currency sessions are paid in.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as polkadot_sdk::frame_system::Config>::AccountId>>::Balance;
+
+/// A receipt of runtime `T`.
+pub type ReceiptOf<T> = Receipt<<T as polkadot_sdk::frame_system::Config>::AccountId>;
+
+/// Creates signed receipts for benchmarks (the runtime signs with a key in the benchmark's
+/// keystore).
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Signature> {
+	/// An account whose key [`BenchmarkHelper::sign`] signs with.
+	fn player() -> AccountId;
+	/// Signs `payload` with the player's key.
+	fn sign(payload: &[u8]) -> Signature;
+}
+
+#[polkadot_sdk::frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use pgt_primitives::contributors::{ContributorRegistry, Requirements};
+	use polkadot_sdk::{
+		frame_support::{pallet_prelude::*, traits::UnixTime},
+		frame_system::pallet_prelude::*,
+		sp_core::H256,
+		sp_runtime::{
+			traits::{IdentifyAccount, Saturating, Verify},
+			Perbill, Percent,
+		},
+	};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of sessions.
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>>
+			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
+
+		/// The currency sessions are paid in (PGT).
+		type Currency: fungible::Inspect<Self::AccountId>
+			+ fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The contributor registry (availability, reputation, slots).
+		type Registry: ContributorRegistry<Self::AccountId>;
+
+		/// The signature players sign receipts with.
+		type Signature: Verify<Signer = Self::Signer> + Parameter;
+
+		/// The public key behind a signature; identifies an account.
+		type Signer: IdentifyAccount<AccountId = Self::AccountId>;
+
+		/// Wall-clock time of the current block (for the task package and CSU record).
+		type UnixTime: UnixTime;
+
+		/// Who may add, change or remove games in the catalogue.
+		type GameOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The treasury account, which receives `TreasuryShare` of every payment.
+		type Treasury: Get<Self::AccountId>;
+
+		/// Share of every payment that is burned.
+		#[pallet::constant]
+		type BurnShare: Get<Percent>;
+
+		/// Share of every payment that goes to the treasury. `BurnShare + TreasuryShare` ≤ 100 %;
+		/// contributors get the rest.
+		#[pallet::constant]
+		type TreasuryShare: Get<Percent>;
+
+		/// Most backups a session has.
+		#[pallet::constant]
+		type MaxBackups: Get<u32>;
+
+		/// Most candidates a player may name.
+		#[pallet::constant]
+		type MaxCandidates: Get<u32>;
+
+		/// Longest session a player may request, in seconds.
+		#[pallet::constant]
+		type MaxSessionSeconds: Get<u32>;
+
+		/// Blocks the host has to accept.
+		#[pallet::constant]
+		type AcceptTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Blocks without a new receipt after which an active session settles.
+		#[pallet::constant]
+		type ReceiptTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a CSU record stays in storage after settlement.
+		#[pallet::constant]
+		type CsuRetention: Get<BlockNumberFor<Self>>;
+
+		/// Most deadlines that fall in one block.
+		#[pallet::constant]
+		type MaxTimeoutsPerBlock: Get<u32>;
+
+		/// The base rate never falls below this (per compute-hour).
+		#[pallet::constant]
+		type MinRate: Get<BalanceOf<Self>>;
+
+		/// The base rate never rises above this (per compute-hour).
+		#[pallet::constant]
+		type MaxRate: Get<BalanceOf<Self>>;
+
+		/// Utilisation of the online session slots the base rate aims at.
+		#[pallet::constant]
+		type TargetUtilisation: Get<Perbill>;
+
+		/// Largest change of the base rate per block, as a share of it.
+		#[pallet::constant]
+		type MaxRateStep: Get<Perbill>;
+
+		/// Weights of this pallet's calls and hooks.
+		type WeightInfo: WeightInfo;
+
+		/// Signs receipts in benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::Signature>;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A player's escrow for a session.
+		#[codec(index = 0)]
+		Escrow,
+	}
+
+	/// The game catalogue: each game's complexity tier.
+	#[pallet::storage]
+	pub type Games<T: Config> = StorageMap<_, Twox64Concat, GameId, ComplexityTier>;
+
+	/// The id the next session gets.
+	#[pallet::storage]
+	pub type NextSessionId<T: Config> = StorageValue<_, SessionId, ValueQuery>;
+
+	/// Sessions that are awaiting acceptance or running.
+	#[pallet::storage]
+	pub type Sessions<T: Config> = StorageMap<_, Twox64Concat, SessionId, SessionInfo<T>>;
+
+	/// CSU records of settled sessions, kept for `CsuRetention` blocks.
+	#[pallet::storage]
+	pub type Csus<T: Config> = StorageMap<_, Twox64Concat, SessionId, CsuRecord<T>>;
+
+	/// Session slots taken by hosts and backups of live sessions: the demand side of the rate.
+	#[pallet::storage]
+	pub type OccupiedSlots<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	#[pallet::type_value]
+	pub fn DefaultBaseRate<T: Config>() -> BalanceOf<T> {
+		T::MinRate::get()
+	}
+
+	/// The base rate per compute-hour (before game tier and reputation).
+	#[pallet::storage]
+	pub type BaseRate<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery, DefaultBaseRate<T>>;
+
+	/// Deadlines by block: what `on_initialize` of that block checks.
+	#[pallet::storage]
+	pub type Timeouts<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<(SessionId, Timeout), T::MaxTimeoutsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// The catalogue and base rate the chain starts with.
+	#[pallet::genesis_config]
+	#[derive(polkadot_sdk::frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Games and their complexity tiers.
+		pub games: Vec<(GameId, ComplexityTier)>,
+		/// The starting base rate (`MinRate` if zero).
+		pub base_rate: BalanceOf<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (game, tier) in &self.games {
+				Games::<T>::insert(game, tier);
+			}
+			let rate = self.base_rate.clamp(T::MinRate::get(), T::MaxRate::get());
+			BaseRate::<T>::put(rate);
+		}
+	}
+
+	/// Events of sessions.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A game was added to the catalogue, changed, or (tier `None`) removed.
+		GameSet {
+			/// The game.
+			game: GameId,
+			/// Its complexity tier, or `None` if removed.
+			tier: Option<ComplexityTier>,
+		},
+		/// A player requested a session; the escrow is on hold and the host is asked to accept.
+		SessionRequested {
+			/// The session.
+			session: SessionId,
+			/// Who plays and pays.
+			player: T::AccountId,
+			/// The game.
+			game: GameId,
+			/// The contributor asked to host.
+			host: T::AccountId,
+			/// Backups, in the order they would take over.
+			backups: Vec<T::AccountId>,
+			/// PGT put on hold.
+			escrow: BalanceOf<T>,
+			/// Hash of the task package.
+			task_hash: H256,
+		},
+		/// The host accepted; the session runs at `rate` per compute-hour.
+		SessionAccepted {
+			/// The session.
+			session: SessionId,
+			/// The host.
+			host: T::AccountId,
+			/// Rate per compute-hour.
+			rate: BalanceOf<T>,
+		},
+		/// The host did not accept in time; `next` is asked (or none was left).
+		AcceptTimedOut {
+			/// The session.
+			session: SessionId,
+			/// The host that did not accept.
+			host: T::AccountId,
+			/// The contributor asked now, if any.
+			next: Option<T::AccountId>,
+		},
+		/// No contributor accepted; the escrow went back to the player.
+		SessionCancelled {
+			/// The session.
+			session: SessionId,
+			/// PGT released to the player.
+			refunded: BalanceOf<T>,
+		},
+		/// A player-signed receipt was accepted.
+		ReceiptAccepted {
+			/// The session.
+			session: SessionId,
+			/// The contributor it bills.
+			contributor: T::AccountId,
+			/// Its counter.
+			counter: u32,
+			/// Seconds it bills that contributor in total (served − paused).
+			seconds_billed: u32,
+		},
+		/// The host was replaced by a backup.
+		FailedOver {
+			/// The session.
+			session: SessionId,
+			/// The host that dropped.
+			from: T::AccountId,
+			/// The new host.
+			to: T::AccountId,
+		},
+		/// The session settled: the CPU Sharing Unit record, with every payment.
+		SessionSettled {
+			/// The session.
+			session: SessionId,
+			/// The CSU record (also kept in storage for `CsuRetention` blocks).
+			csu: CsuRecord<T>,
+		},
+	}
+
+	/// Errors of sessions.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The game is not in the catalogue.
+		UnknownGame,
+		/// The duration is zero or longer than `MaxSessionSeconds`.
+		InvalidDuration,
+		/// No candidates were named.
+		NoCandidates,
+		/// A candidate is named twice.
+		DuplicateCandidate,
+		/// The player named itself as a candidate.
+		SelfServing,
+		/// No candidate is online with a free slot and a machine meeting the requirements.
+		NoEligibleCandidate,
+		/// Every candidate that could serve asks a higher rate than `max_rate`.
+		RateAboveMax,
+		/// The player cannot put the escrow on hold.
+		InsufficientBalance,
+		/// Too many deadlines fall in the coming blocks; try again shortly.
+		TooManyTimeouts,
+		/// No such session (it never existed or has settled).
+		UnknownSession,
+		/// Only the host asked to host may accept.
+		NotHost,
+		/// The session is not awaiting acceptance.
+		NotAwaitingAccept,
+		/// The session is not running.
+		NotActive,
+		/// The caller is neither the player nor a contributor of this session.
+		NotParticipant,
+		/// The receipt is not signed by the session's player.
+		BadSignature,
+		/// The receipt names another session.
+		ReceiptForOtherSession,
+		/// The receipt's counter is not above the last accepted one.
+		StaleReceipt,
+		/// The receipt bills a contributor that has not hosted this session.
+		NotSessionContributor,
+		/// The receipt pauses more seconds than it serves.
+		InvalidReceipt,
+		/// The receipt bills less than an earlier one for the same contributor (receipts are
+		/// cumulative).
+		ReceiptRegressed,
+		/// The receipts would bill more seconds than the session's `max_duration`.
+		ExceedsMaxDuration,
+		/// Only the player or a backup may fail over.
+		NotPlayerOrBackup,
+		/// A failover receipt must bill the current host.
+		NotHostReceipt,
+		/// No backup is left to take over.
+		NoBackup,
+		/// Only the player or the host may end the session.
+		NotPlayerOrHost,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let handled = Self::process_timeouts(now);
+			Self::update_base_rate();
+			T::WeightInfo::process_timeouts(handled).saturating_add(T::WeightInfo::update_base_rate())
+		}
+
+		fn integrity_test() {
+			assert!(
+				T::BurnShare::get().deconstruct() as u32 + T::TreasuryShare::get().deconstruct() as u32 <= 100,
+				"BurnShare + TreasuryShare must not exceed 100 %"
+			);
+			assert!(T::MinRate::get() <= T::MaxRate::get(), "MinRate must not exceed MaxRate");
+			assert!(T::MaxTimeoutsPerBlock::get() > 0, "deadlines need room");
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Adds `game` to the catalogue with complexity `tier`, changes its tier, or removes it
+		/// (`tier` = `None`). Running sessions keep the tier they started with.
+		#[pallet::call_index(0)]
+		pub fn set_game(origin: OriginFor<T>, game: GameId, tier: Option<ComplexityTier>) -> DispatchResult {
+			T::GameOrigin::ensure_origin(origin)?;
+			Games::<T>::set(game, tier);
+			Self::deposit_event(Event::GameSet { game, tier });
+			Ok(())
+		}
+
+		/// Requests a session of `game` for up to `max_duration` seconds at up to `max_rate`
+		/// PGT per compute-hour, served by `candidates` (most preferred first). Puts
+		/// `max_rate × max_duration` on hold and asks the first eligible candidate to host.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::request_session(candidates.len() as u32))]
+		pub fn request_session(
+			origin: OriginFor<T>,
+			game: GameId,
+			requirements: Requirements,
+			max_duration: u32,
+			max_rate: BalanceOf<T>,
+			candidates: BoundedVec<T::AccountId, T::MaxCandidates>,
+		) -> DispatchResult {
+			let player = ensure_signed(origin)?;
+			Self::do_request_session(player, game, requirements, max_duration, max_rate, candidates)
+		}
+
+		/// The host accepts `session` and starts serving it.
+		#[pallet::call_index(2)]
+		pub fn accept_session(origin: OriginFor<T>, session: SessionId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_accept_session(who, session)
+		}
+
+		/// Submits the player's latest signed receipt for `session` (by the player or a
+		/// contributor of the session).
+		#[pallet::call_index(3)]
+		pub fn submit_receipt(
+			origin: OriginFor<T>,
+			session: SessionId,
+			receipt: ReceiptOf<T>,
+			signature: T::Signature,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_receipt(who, session, receipt, signature)
+		}
+
+		/// Replaces the host of `session` by its first backup, with the player's latest receipt
+		/// for the host (by the player or a backup).
+		#[pallet::call_index(4)]
+		pub fn failover(
+			origin: OriginFor<T>,
+			session: SessionId,
+			receipt: ReceiptOf<T>,
+			signature: T::Signature,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_failover(who, session, receipt, signature)
+		}
+
+		/// Ends `session` and settles it on the latest receipt (by the player, or the host once
+		/// it has accepted).
+		#[pallet::call_index(5)]
+		pub fn end_session(origin: OriginFor<T>, session: SessionId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_end_session(who, session)
+		}
+	}
+
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// The base rate per compute-hour now.
+		pub fn base_rate() -> BalanceOf<T> {
+			BaseRate::<T>::get()
+		}
+
+		/// What `contributor` would charge per compute-hour for `game` now (`None` for an
+		/// unknown game).
+		pub fn contributor_rate(contributor: T::AccountId, game: GameId) -> Option<BalanceOf<T>> {
+			Games::<T>::get(game).map(|tier| Self::rate_of(&contributor, tier))
+		}
+
+		/// A session that is awaiting acceptance or running.
+		pub fn session(session: SessionId) -> Option<SessionInfo<T>> {
+			Sessions::<T>::get(session)
+		}
+
+		/// The CSU record of a settled session (while retained).
+		pub fn csu(session: SessionId) -> Option<CsuRecord<T>> {
+			Csus::<T>::get(session)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// See [`Pallet::accept_session`].
+		pub fn do_accept_session(who: T::AccountId, id: SessionId) -> DispatchResult {
+			Sessions::<T>::try_mutate(id, |s| {
+				let s = s.as_mut().ok_or(Error::<T>::UnknownSession)?;
+				ensure!(s.host == who, Error::<T>::NotHost);
+				ensure!(matches!(s.state, SessionState::AwaitingAccept { .. }), Error::<T>::NotAwaitingAccept);
+				let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+				let deadline = now.saturating_add(T::ReceiptTimeout::get());
+				Self::schedule(deadline, id, Timeout::Receipt)?;
+				s.rate = Self::rate_of(&who, s.complexity).min(s.max_rate);
+				s.state = SessionState::Active { since: now, deadline };
+				Self::deposit_event(Event::SessionAccepted { session: id, host: who, rate: s.rate });
+				Ok(())
+			})
+		}
+
+		/// See [`Pallet::end_session`].
+		pub fn do_end_session(who: T::AccountId, id: SessionId) -> DispatchResult {
+			let session = Sessions::<T>::get(id).ok_or(Error::<T>::UnknownSession)?;
+			let reason = if who == session.player {
+				if matches!(session.state, SessionState::AwaitingAccept { .. }) {
+					// Nothing was served: a cancellation, not a settlement.
+					T::Registry::release_slot(&session.host);
+					OccupiedSlots::<T>::mutate(|n| *n = n.saturating_sub(1));
+					Self::cancel(id, session);
+					return Ok(());
+				}
+				EndReason::Player
+			} else if who == session.host {
+				ensure!(matches!(session.state, SessionState::Active { .. }), Error::<T>::NotActive);
+				EndReason::Host
+			} else {
+				return Err(Error::<T>::NotPlayerOrHost.into());
+			};
+			Self::settle(id, session, reason);
+			Ok(())
+		}
+
+		/// A contributor's rate for a game of `tier`: base × tier × reputation multiplier.
+		pub fn rate_of(contributor: &T::AccountId, tier: ComplexityTier) -> BalanceOf<T> {
+			use polkadot_sdk::sp_runtime::SaturatedConversion;
+			let base: u128 = BaseRate::<T>::get().saturated_into();
+			pgt_primitives::rate::contributor_rate(base, tier, T::Registry::reputation(contributor))
+				.saturated_into()
+		}
+
+		/// Moves the base rate one step toward the target utilisation.
+		pub fn update_base_rate() {
+			use polkadot_sdk::sp_runtime::SaturatedConversion;
+			let params = pgt_primitives::rate::RateParams {
+				target: T::TargetUtilisation::get(),
+				max_step: T::MaxRateStep::get(),
+				min_rate: T::MinRate::get().saturated_into(),
+				max_rate: T::MaxRate::get().saturated_into(),
+			};
+			let next = pgt_primitives::rate::next_base_rate(
+				BaseRate::<T>::get().saturated_into(),
+				OccupiedSlots::<T>::get(),
+				T::Registry::online_capacity(),
+				&params,
+			);
+			BaseRate::<T>::put(next.saturated_into::<BalanceOf<T>>());
+		}
+
+		/// The genesis hash receipts are bound to.
+		pub(crate) fn genesis_hash() -> T::Hash {
+			polkadot_sdk::frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+		}
+
+		/// Whether `signature` is the player's over `receipt` on this chain.
+		pub(crate) fn player_signed(player: &T::AccountId, receipt: &ReceiptOf<T>, signature: &T::Signature) -> bool {
+			signature.verify(&receipt.signing_payload(&Self::genesis_hash())[..], player)
+		}
+	}
+}

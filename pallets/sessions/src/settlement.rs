@@ -1,0 +1,139 @@
+//! Settlement: paying contributors from the escrow, burning and funding the treasury, refunding
+//! the rest, and writing the CSU record.
+
+use crate::{pallet::*, BalanceOf, CsuRecord, CsuShare, EndReason, SessionId, SessionInfo, Timeout};
+use alloc::vec::Vec;
+use pgt_primitives::{
+	contributors::ContributorRegistry,
+	rate::cost_of_seconds,
+	reputation::Outcome,
+};
+use polkadot_sdk::{
+	frame_support::{
+		traits::{
+			fungible::MutateHold,
+			tokens::{Fortitude, Precision, Restriction},
+			Get, UnixTime,
+		},
+		BoundedVec,
+	},
+	sp_runtime::{
+		traits::{Saturating, Zero},
+		SaturatedConversion,
+	},
+};
+
+impl<T: Config> Pallet<T> {
+	/// Settles session `id` on its latest receipts. Never fails: an amount that cannot go where
+	/// it should (an account that cannot exist) is burned and reported as burned.
+	pub(crate) fn settle(id: SessionId, s: SessionInfo<T>, end_reason: EndReason) {
+		let reason = HoldReason::Escrow.into();
+		let rate: u128 = s.rate.saturated_into();
+		let (burn_share, treasury_share) = (T::BurnShare::get(), T::TreasuryShare::get());
+		let mut budget = s.escrow;
+		let (mut paid_total, mut burn_total, mut treasury_total) =
+			(BalanceOf::<T>::zero(), BalanceOf::<T>::zero(), BalanceOf::<T>::zero());
+		let mut shares = Vec::with_capacity(s.served.len());
+
+		for e in s.served.iter() {
+			let billed = e.seconds_served.saturating_sub(e.seconds_paused);
+			// Receipts never bill past `max_duration` and the rate never exceeds `max_rate`, so
+			// the budget always suffices; `min` keeps that true whatever happens.
+			let paid = cost_of_seconds(rate, billed.into()).saturated_into::<BalanceOf<T>>().min(budget);
+			budget.saturating_reduce(paid);
+			let burn = burn_share.mul_floor(paid);
+			let to_treasury = treasury_share.mul_floor(paid);
+			let earned = paid.saturating_sub(burn).saturating_sub(to_treasury);
+			let earned = if earned.is_zero() ||
+				T::Currency::transfer_on_hold(
+					&reason,
+					&s.player,
+					&e.contributor,
+					earned,
+					Precision::Exact,
+					Restriction::Free,
+					Fortitude::Force,
+				)
+				.is_ok()
+			{
+				earned
+			} else {
+				burn_total.saturating_accrue(earned);
+				Zero::zero()
+			};
+			paid_total.saturating_accrue(paid);
+			burn_total.saturating_accrue(burn);
+			treasury_total.saturating_accrue(to_treasury);
+			shares.push(CsuShare {
+				contributor: e.contributor.clone(),
+				resource_hash: T::Registry::resource_hash(&e.contributor).unwrap_or_default(),
+				seconds_served: e.seconds_served,
+				seconds_paused: e.seconds_paused,
+				seconds_billed: billed,
+				frames: e.frames,
+				paid,
+				earned,
+				receipt_hash: e.receipt_hash,
+			});
+		}
+
+		if !treasury_total.is_zero() &&
+			T::Currency::transfer_on_hold(
+				&reason,
+				&s.player,
+				&T::Treasury::get(),
+				treasury_total,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Force,
+			)
+			.is_err()
+		{
+			// The treasury account cannot be created with so little: burn it instead.
+			burn_total.saturating_accrue(treasury_total);
+			treasury_total = Zero::zero();
+		}
+		let burned = if burn_total.is_zero() {
+			Zero::zero()
+		} else {
+			T::Currency::burn_held(&reason, &s.player, burn_total, Precision::BestEffort, Fortitude::Force)
+				.unwrap_or_default()
+		};
+		let refunded = T::Currency::release(&reason, &s.player, budget, Precision::BestEffort).unwrap_or_default();
+
+		for c in core::iter::once(&s.host).chain(s.backups.iter()) {
+			T::Registry::release_slot(c);
+		}
+		OccupiedSlots::<T>::mutate(|n| *n = n.saturating_sub(1 + s.backups.len() as u32));
+		// The host that served to the end earns reputation for what it served; hosts that
+		// were failed over took their failure then.
+		if let Some(e) = s.served.iter().find(|e| e.contributor == s.host) {
+			let billed = e.seconds_served.saturating_sub(e.seconds_paused);
+			if billed > 0 {
+				T::Registry::record_outcome(&s.host, Outcome::success(Outcome::weight_of_seconds(billed.into())), billed.into());
+			}
+		}
+
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		let csu = CsuRecord {
+			player: s.player,
+			game: s.game,
+			task: s.task,
+			ended_at: now,
+			ended_at_ms: T::UnixTime::now().as_millis().saturated_into(),
+			end_reason,
+			rate: s.rate,
+			// One share per served entry, which is bounded the same way.
+			shares: BoundedVec::truncate_from(shares),
+			paid: paid_total,
+			burned,
+			to_treasury: treasury_total,
+			refunded,
+		};
+		// Without room in the queue the record just stays longer.
+		let _ = Self::schedule(now.saturating_add(T::CsuRetention::get()), id, Timeout::PruneCsu);
+		Csus::<T>::insert(id, csu.clone());
+		Sessions::<T>::remove(id);
+		Self::deposit_event(Event::SessionSettled { session: id, csu });
+	}
+}

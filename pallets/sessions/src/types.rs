@@ -1,0 +1,191 @@
+//! What the sessions pallet stores: sessions while they run, and CSU records after.
+
+use crate::{BalanceOf, Config};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::marker::PhantomData;
+use pgt_primitives::{
+	contributors::Requirements,
+	sessions::{ComplexityTier, GameId},
+};
+use polkadot_sdk::{
+	frame_support::{
+		traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound,
+	},
+	frame_system::pallet_prelude::BlockNumberFor,
+	sp_core::H256,
+	sp_runtime::Debug,
+};
+use scale_info::TypeInfo;
+
+/// Most contributors that can serve one session over its life: the host and every backup.
+pub struct MaxServersOf<T>(PhantomData<T>);
+impl<T: Config> Get<u32> for MaxServersOf<T> {
+	fn get() -> u32 {
+		T::MaxBackups::get().saturating_add(1)
+	}
+}
+
+/// The timestamped task package: what the player asked for, fixed when the session is
+/// requested.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct TaskPackage<BlockNumber> {
+	/// BLAKE2b-256 of the SCALE encoding of (game, requirements, player, session id).
+	pub hash: H256,
+	/// Block in which the session was requested.
+	pub requested_at: BlockNumber,
+	/// Time of that block, milliseconds since the Unix epoch.
+	pub requested_at_ms: u64,
+	/// Longest the session may run, in seconds (the player's `max_duration`).
+	pub expected_duration: u32,
+}
+
+/// Where a session is in its life.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum SessionState<BlockNumber> {
+	/// The host must call `accept_session` by block `deadline`, else the next candidate is asked.
+	AwaitingAccept {
+		/// Last block in which the host may accept.
+		deadline: BlockNumber,
+	},
+	/// The host streams. With no new receipt by block `deadline` the session settles on the
+	/// latest one.
+	Active {
+		/// Block in which the host accepted.
+		since: BlockNumber,
+		/// Block at which the session settles unless a receipt comes first.
+		deadline: BlockNumber,
+	},
+}
+
+/// The latest receipt the chain accepted for one contributor of a session.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Served<AccountId> {
+	/// The contributor.
+	pub contributor: AccountId,
+	/// Seconds streamed, cumulative.
+	pub seconds_served: u32,
+	/// Of those, seconds paused for latency over the limit (free).
+	pub seconds_paused: u32,
+	/// Frames delivered, cumulative.
+	pub frames: u64,
+	/// Median latency, ms.
+	pub latency_p50_ms: u16,
+	/// 95th-percentile latency, ms.
+	pub latency_p95_ms: u16,
+	/// BLAKE2b-256 of the SCALE encoding of (receipt, player's signature): the proof of this
+	/// service.
+	pub receipt_hash: H256,
+}
+
+/// A session while it runs.
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct SessionInfo<T: Config> {
+	/// Who plays and pays.
+	pub player: T::AccountId,
+	/// The game.
+	pub game: GameId,
+	/// The game's complexity tier when the session was requested.
+	pub complexity: ComplexityTier,
+	/// What the player asked of the machines.
+	pub requirements: Requirements,
+	/// The highest rate per compute-hour the player accepts.
+	pub max_rate: BalanceOf<T>,
+	/// The rate per compute-hour, fixed when the host accepts (0 before).
+	pub rate: BalanceOf<T>,
+	/// PGT on hold for this session (`max_rate × max_duration`).
+	pub escrow: BalanceOf<T>,
+	/// The timestamped task package.
+	pub task: TaskPackage<BlockNumberFor<T>>,
+	/// The contributor asked to host (awaiting acceptance) or hosting.
+	pub host: T::AccountId,
+	/// Contributors standing by to take over, in the order they would.
+	pub backups: BoundedVec<T::AccountId, T::MaxBackups>,
+	/// Further eligible candidates, asked in turn if the host does not accept and no backup is
+	/// left.
+	pub standby: BoundedVec<T::AccountId, T::MaxCandidates>,
+	/// Where the session is.
+	pub state: SessionState<BlockNumberFor<T>>,
+	/// The latest receipt per contributor that has hosted.
+	pub served: BoundedVec<Served<T::AccountId>, MaxServersOf<T>>,
+	/// Counter of the latest accepted receipt (0: none yet).
+	pub last_counter: u32,
+}
+
+/// One contributor's part of a settled session.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct CsuShare<AccountId, Balance> {
+	/// The contributor.
+	pub contributor: AccountId,
+	/// Resource hash of the machine that served.
+	pub resource_hash: H256,
+	/// Seconds streamed.
+	pub seconds_served: u32,
+	/// Seconds paused for latency (free).
+	pub seconds_paused: u32,
+	/// Seconds billed (served − paused).
+	pub seconds_billed: u32,
+	/// Frames delivered.
+	pub frames: u64,
+	/// What the player paid for these seconds (rate × billed seconds).
+	pub paid: Balance,
+	/// Of that, what the contributor received (after the burn and treasury shares).
+	pub earned: Balance,
+	/// Proof: hash of the player-signed receipt that billed these seconds.
+	pub receipt_hash: H256,
+}
+
+/// How a session ended.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum EndReason {
+	/// The player ended it.
+	Player,
+	/// The host ended it.
+	Host,
+	/// No receipt came for `ReceiptTimeout` blocks; settled on the latest.
+	ReceiptTimeout,
+}
+
+/// The CPU Sharing Unit: the public record of one settled session, kept for `CsuRetention`
+/// blocks (and forever in the `SessionSettled` event).
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct CsuRecord<T: Config> {
+	/// Who played and paid.
+	pub player: T::AccountId,
+	/// The game.
+	pub game: GameId,
+	/// The task package (its hash and start block and time).
+	pub task: TaskPackage<BlockNumberFor<T>>,
+	/// Block in which the session settled.
+	pub ended_at: BlockNumberFor<T>,
+	/// Time of that block, ms since the Unix epoch.
+	pub ended_at_ms: u64,
+	/// Why it ended.
+	pub end_reason: EndReason,
+	/// Token rate per compute-hour.
+	pub rate: BalanceOf<T>,
+	/// Each serving contributor's part.
+	pub shares: BoundedVec<CsuShare<T::AccountId, BalanceOf<T>>, MaxServersOf<T>>,
+	/// Total the player paid (sum of `paid`).
+	pub paid: BalanceOf<T>,
+	/// Burned (`BurnShare` of the pay).
+	pub burned: BalanceOf<T>,
+	/// Sent to the treasury (`TreasuryShare` of the pay).
+	pub to_treasury: BalanceOf<T>,
+	/// Escrow returned to the player.
+	pub refunded: BalanceOf<T>,
+}
+
+/// Something the chain must do at a given block.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum Timeout {
+	/// The host's time to accept runs out.
+	Accept,
+	/// The session settles unless a receipt came since this was scheduled.
+	Receipt,
+	/// The CSU record's retention ends.
+	PruneCsu,
+}

@@ -1,0 +1,105 @@
+//! Gaming sessions as the player's client, the worker and the chain all see them: identifiers,
+//! game complexity tiers, and the player-signed **receipt** that bills a session.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+
+use scale_info::TypeInfo;
+
+/// Identifies a session on chain (assigned in order, never reused).
+pub type SessionId = u64;
+
+/// Identifies a game in the chain's catalogue.
+pub type GameId = u32;
+
+/// The domain tag every receipt signature starts with, so a receipt signature can never be
+/// mistaken for (or replayed as) a signature over anything else.
+pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"pgt/receipt/v1";
+
+/// How heavy a game is to compute. A contributor's rate is the base rate times this tier's
+/// multiplier (times its reputation multiplier).
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum ComplexityTier {
+	/// 2D or simple 3D: 1× the base rate.
+	Light,
+	/// The reference arena and games like it: 2× the base rate.
+	Standard,
+	/// Large scenes, heavy physics: 4× the base rate.
+	Heavy,
+}
+
+impl ComplexityTier {
+	/// The rate multiplier of this tier.
+	pub const fn multiplier(self) -> u32 {
+		match self {
+			ComplexityTier::Light => 1,
+			ComplexityTier::Standard => 2,
+			ComplexityTier::Heavy => 4,
+		}
+	}
+}
+
+/// A cumulative statement by the player's client of what one contributor delivered in one
+/// session so far. The client signs a new one every few seconds; each supersedes the last.
+///
+/// `seconds_served` counts every second the contributor streamed; `seconds_paused` the part of
+/// them in which latency was over the session's limit, which costs nothing. So the contributor
+/// is billed `seconds_served − seconds_paused`.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Receipt<AccountId> {
+	/// The session this receipt is for.
+	pub session: SessionId,
+	/// The contributor it pays.
+	pub contributor: AccountId,
+	/// Seconds this contributor has streamed in the session, cumulative.
+	pub seconds_served: u32,
+	/// Of those, seconds in which latency was over the session's limit, cumulative.
+	pub seconds_paused: u32,
+	/// Frames delivered by this contributor, cumulative.
+	pub frames: u64,
+	/// Median round-trip latency over the session so far, in milliseconds.
+	pub latency_p50_ms: u16,
+	/// 95th-percentile round-trip latency, in milliseconds.
+	pub latency_p95_ms: u16,
+	/// Grows with every receipt the player signs for this session (across all its
+	/// contributors); the chain only accepts a receipt with a higher counter than the last.
+	pub counter: u32,
+}
+
+impl<AccountId> Receipt<AccountId> {
+	/// Seconds this receipt bills (served minus paused).
+	pub fn billed_seconds(&self) -> u32 {
+		self.seconds_served.saturating_sub(self.seconds_paused)
+	}
+}
+
+impl<AccountId: Encode> Receipt<AccountId> {
+	/// The bytes the player signs: [`RECEIPT_SIGNING_CONTEXT`], the chain's genesis hash (so a
+	/// receipt is valid on one chain only), then the SCALE-encoded receipt.
+	pub fn signing_payload<Hash: Encode>(&self, genesis_hash: &Hash) -> alloc::vec::Vec<u8> {
+		let mut payload = RECEIPT_SIGNING_CONTEXT.to_vec();
+		genesis_hash.encode_to(&mut payload);
+		self.encode_to(&mut payload);
+		payload
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn paused_seconds_are_not_billed() {
+		let r = Receipt { session: 1, contributor: 7u64, seconds_served: 100, seconds_paused: 30, frames: 0, latency_p50_ms: 0, latency_p95_ms: 0, counter: 1 };
+		assert_eq!(r.billed_seconds(), 70);
+	}
+
+	#[test]
+	fn signing_payload_binds_chain_and_context() {
+		let r = Receipt { session: 1, contributor: 7u64, seconds_served: 1, seconds_paused: 0, frames: 1, latency_p50_ms: 1, latency_p95_ms: 1, counter: 1 };
+		let a = r.signing_payload(&[1u8; 32]);
+		let b = r.signing_payload(&[2u8; 32]);
+		assert_ne!(a, b);
+		assert!(a.starts_with(RECEIPT_SIGNING_CONTEXT));
+		assert!(a.ends_with(&r.encode()));
+	}
+}
