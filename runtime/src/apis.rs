@@ -1,7 +1,9 @@
 //! The runtime APIs: what the node, wallets and other clients can ask the runtime.
 //!
 //! Metadata, block building, transaction validation, account nonces and fee queries (for
-//! wallets), genesis presets, BABE and GRANDPA (for the node), session keys and offchain workers.
+//! wallets), genesis presets, BABE and GRANDPA (for the node), session keys and offchain workers,
+//! pallet view functions (`RuntimeViewFunction`: the leaderboard, rates, sessions, CSU records),
+//! and, with the `runtime-benchmarks` feature, the benchmarks behind `weights.rs`.
 
 use crate::{
 	AccountId, Babe, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
@@ -26,6 +28,43 @@ use polkadot_sdk::{
 use polkadot_sdk::{frame_system_rpc_runtime_api, pallet_transaction_payment_rpc_runtime_api};
 
 sp_api::impl_runtime_apis! {
+	impl polkadot_sdk::frame_support::view_functions::runtime_api::RuntimeViewFunction<Block> for Runtime {
+		fn execute_view_function(
+			id: polkadot_sdk::frame_support::view_functions::ViewFunctionId,
+			input: Vec<u8>,
+		) -> Result<Vec<u8>, polkadot_sdk::frame_support::view_functions::ViewFunctionDispatchError> {
+			Runtime::execute_view_function(id, input)
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl polkadot_sdk::frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<polkadot_sdk::frame_benchmarking::BenchmarkList>,
+			Vec<polkadot_sdk::frame_support::traits::StorageInfo>,
+		) {
+			use polkadot_sdk::frame_benchmarking::BenchmarkList;
+			use polkadot_sdk::frame_support::traits::StorageInfoTrait;
+			use crate::{Contributors, Sessions};
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			(list, crate::AllPalletsWithSystem::storage_info())
+		}
+
+		fn dispatch_benchmark(
+			config: polkadot_sdk::frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<polkadot_sdk::frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use polkadot_sdk::frame_benchmarking::BenchmarkBatch;
+			use polkadot_sdk::frame_support::traits::WhitelistedStorageKeys;
+			use crate::{Contributors, Sessions};
+			let whitelist = crate::AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
+		}
+	}
+
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
 			VERSION

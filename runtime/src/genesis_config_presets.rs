@@ -3,7 +3,7 @@
 //! (`//Alice`, `//Bob`, …), which are public: never use them for anything of value.
 
 use crate::{
-	AccountId, BalancesConfig, BabeConfig, GrandpaConfig, RuntimeGenesisConfig, SudoConfig,
+	AccountId, BalancesConfig, BabeConfig, GrandpaConfig, RuntimeGenesisConfig, SessionsConfig, SudoConfig,
 	BABE_GENESIS_EPOCH_CONFIG, EXISTENTIAL_DEPOSIT, PGT,
 };
 use alloc::{vec, vec::Vec};
@@ -56,6 +56,10 @@ fn testnet_genesis(validators: Vec<Validator>, endowed: Vec<AccountId>, root: Ac
 			..Default::default()
 		},
 		sudo: SudoConfig { key: Some(root) },
+		sessions: SessionsConfig {
+			games: vec![(crate::configs::ARENA_GAME, pgt_primitives::sessions::ComplexityTier::Standard)],
+			base_rate: crate::configs::GENESIS_BASE_RATE,
+		},
 		..Default::default()
 	};
 	// Serialising a config built from known values cannot fail.

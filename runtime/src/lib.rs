@@ -8,6 +8,9 @@
 //! - **Fees** (`pallet-transaction-payment` + `pallet-pgt-fees`): a share of every fee is burned,
 //!   a share goes to the treasury, the rest to the block author. See [`configs::fees`].
 //! - **Treasury** (`pallet-treasury`) funds bug bounties and grants; **Sudo** for the early chain.
+//! - **The compute economy** (`pallet-pgt-contributors`, `pallet-pgt-sessions`): contributors
+//!   stake and serve gaming sessions, players pay from an escrow, a share is burned. See
+//!   [`configs::economy`].
 //!
 //! Pallet configuration lives in [`configs`], one file per concern; runtime APIs in `apis`;
 //! genesis presets in [`genesis_config_presets`].
@@ -20,6 +23,10 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+// Before `apis`: it defines the `list_benchmarks!`/`add_benchmarks!` macros `apis` uses.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 mod apis;
 pub use apis::RuntimeApi;
 pub mod configs;
@@ -163,4 +170,8 @@ mod runtime {
 	pub type Treasury = polkadot_sdk::pallet_treasury;
 	#[runtime::pallet_index(9)]
 	pub type Sudo = polkadot_sdk::pallet_sudo;
+	#[runtime::pallet_index(10)]
+	pub type Contributors = pallet_pgt_contributors;
+	#[runtime::pallet_index(11)]
+	pub type Sessions = pallet_pgt_sessions;
 }

@@ -82,6 +82,9 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	fn player() -> AccountId;
 	/// Signs `payload` with the player's key.
 	fn sign(payload: &[u8]) -> Signature;
+	/// A registered, online contributor with free session slots that meets default
+	/// requirements (a new one for each `index`).
+	fn contributor(index: u32) -> AccountId;
 }
 
 #[polkadot_sdk::frame_support::pallet]

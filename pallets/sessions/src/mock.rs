@@ -155,6 +155,13 @@ impl crate::BenchmarkHelper<AccountId, MultiSignature> for Helper {
 		use polkadot_sdk::sp_core::Pair;
 		polkadot_sdk::sp_core::sr25519::Pair::from_string("//Player", None).expect("dev seed").sign(payload).into()
 	}
+	fn contributor(index: u32) -> AccountId {
+		use polkadot_sdk::frame_support::traits::fungible::Mutate;
+		let who = AccountId32::new(polkadot_sdk::sp_io::hashing::blake2_256(&index.to_le_bytes()));
+		Balances::set_balance(&who, INITIAL);
+		Contributors::do_register(who.clone(), profile(8), MIN_STAKE).expect("registers");
+		who
+	}
 }
 
 pub const ALICE: Sr25519Keyring = Sr25519Keyring::Alice;

@@ -1,11 +1,13 @@
 //! Configuration of every pallet in the runtime, one file per concern.
 
 pub mod consensus;
+pub mod economy;
 pub mod fees;
 pub mod governance;
 pub mod system;
 
 pub use consensus::*;
+pub use economy::*;
 pub use fees::*;
 pub use governance::*;
 pub use system::*;
