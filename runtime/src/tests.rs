@@ -294,3 +294,49 @@ fn fee_shares_are_documented_constants_in_metadata() {
 		assert!(!constant.docs.is_empty(), "{name} is documented");
 	}
 }
+
+#[test]
+fn development_genesis_has_the_arena_game_and_the_starting_rate() {
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		assert_eq!(
+			pallet_pgt_sessions::Games::<Runtime>::get(crate::configs::ARENA_GAME),
+			Some(pgt_primitives::sessions::ComplexityTier::Standard)
+		);
+		assert_eq!(pallet_pgt_sessions::BaseRate::<Runtime>::get(), crate::configs::GENESIS_BASE_RATE);
+		assert_eq!(pallet_pgt_contributors::Contributors::<Runtime>::count(), 0);
+	});
+}
+
+/// Wallets show these docs: every call, event, error, storage item and constant of our economy
+/// pallets has them, and their reads are view functions in metadata.
+#[test]
+fn economy_pallets_are_documented_in_metadata() {
+	use polkadot_sdk::sp_metadata_ir::{StorageEntryMetadataIR, PalletMetadataIR};
+	use scale_info::TypeDef;
+	let metadata = Runtime::metadata_ir();
+	let variants_documented = |ty: &scale_info::MetaType, what: &str, pallet: &str| {
+		let info = ty.type_info();
+		let TypeDef::Variant(v) = &info.type_def else { panic!("{pallet} {what} is an enum") };
+		assert!(!v.variants.is_empty(), "{pallet} has {what}");
+		for variant in &v.variants {
+			assert!(!variant.docs.is_empty(), "{pallet}::{what}::{} is documented", variant.name);
+		}
+	};
+	for name in ["Contributors", "Sessions"] {
+		let pallet: &PalletMetadataIR<_> = metadata.pallets.iter().find(|p| p.name == name).expect("in metadata");
+		variants_documented(&pallet.calls.as_ref().expect("calls").ty, "calls", name);
+		variants_documented(&pallet.event.as_ref().expect("events").ty, "events", name);
+		variants_documented(&pallet.error.as_ref().expect("errors").ty, "errors", name);
+		let storage: &Vec<StorageEntryMetadataIR<_>> = &pallet.storage.as_ref().expect("storage").entries;
+		for entry in storage {
+			assert!(!entry.docs.is_empty(), "{name}::{} is documented", entry.name);
+		}
+		for constant in &pallet.constants {
+			assert!(!constant.docs.is_empty(), "{name}::{} is documented", constant.name);
+		}
+		assert!(!pallet.view_functions.is_empty(), "{name} has view functions");
+		for view in &pallet.view_functions {
+			assert!(!view.docs.is_empty(), "{name}::{} is documented", view.name);
+		}
+	}
+}
