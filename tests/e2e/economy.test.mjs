@@ -1,14 +1,15 @@
 // The compute economy from the outside, as a wallet and a worker would drive it against a real
 // `pgt-node --dev`: Bob registers as a contributor, Alice requests a session naming Bob, Bob
 // accepts, Alice's signed receipts are submitted, the session ends, and every balance moves by
-// exactly the configured shares. Bad input changes nothing.
+// exactly the configured shares. Bad input changes nothing. Transactions wait for inclusion, not
+// finality: one validator, so the best chain never reorganises.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { connect, finalizedNumber, startNode, waitFor } from './lib/node.mjs';
-import { PGT, findEvent, sendAndFinalize } from './lib/tx.mjs';
+import { PGT, findEvent, sendAndInclude as send } from './lib/tx.mjs';
 import { callView } from './lib/views.mjs';
 
 const ARENA = 0;
@@ -76,7 +77,7 @@ describe('contributors and sessions on pgt-node --dev', () => {
   test('a stake below the minimum is refused and nothing changes', async () => {
     const min = api.consts.contributors.minStake.toBigInt();
     const before = await totalBalance(api, charlie.address, await api.rpc.chain.getFinalizedHead());
-    const { dispatchError, blockHash } = await sendAndFinalize(api, api.tx.contributors.register(profile, min - 1n), charlie);
+    const { dispatchError, blockHash } = await send(api, api.tx.contributors.register(profile, min - 1n), charlie);
     assert.ok(dispatchError?.isModule);
     const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
     assert.equal(`${section}.${name}`, 'contributors.StakeBelowMinimum');
@@ -89,7 +90,7 @@ describe('contributors and sessions on pgt-node --dev', () => {
 
   test('Bob registers with his stake on hold', async () => {
     const stake = 100n * PGT;
-    const { dispatchError, events, blockHash } = await sendAndFinalize(api, api.tx.contributors.register(profile, stake), bob);
+    const { dispatchError, events, blockHash } = await send(api, api.tx.contributors.register(profile, stake), bob);
     assert.equal(dispatchError, undefined);
     const registered = findEvent(events, 'contributors', 'Registered');
     assert.equal(registered.data.who.toString(), bob.address);
@@ -106,7 +107,7 @@ describe('contributors and sessions on pgt-node --dev', () => {
     const maxRate = 100n * PGT;
     const maxDuration = 600;
     const requirements = { minCpuCores: 4, minGpuMemoryMb: 0, minBenchmarkScore: 1000, minDiskGb: 10, region: 'Europe', maxLatencyMs: 80 };
-    const { dispatchError, events, blockHash } = await sendAndFinalize(
+    const { dispatchError, events, blockHash } = await send(
       api, api.tx.sessions.requestSession(ARENA, requirements, maxDuration, maxRate, [bob.address]), alice);
     assert.equal(dispatchError, undefined);
     const requested = findEvent(events, 'sessions', 'SessionRequested');
@@ -125,36 +126,36 @@ describe('contributors and sessions on pgt-node --dev', () => {
 
   test('bad receipts are refused: before acceptance, wrong signer', async () => {
     const receipt = { session, contributor: bob.address, secondsServed: 1, secondsPaused: 0, frames: 60, latencyP50Ms: 10, latencyP95Ms: 20, counter: 1 };
-    let r = await sendAndFinalize(api, api.tx.sessions.submitReceipt(session, receipt, signReceipt(receipt)), bob);
+    let r = await send(api, api.tx.sessions.submitReceipt(session, receipt, signReceipt(receipt)), bob);
     assert.equal(api.registry.findMetaError(r.dispatchError.asModule).name, 'NotActive');
-    r = await sendAndFinalize(api, api.tx.sessions.acceptSession(session), bob);
+    r = await send(api, api.tx.sessions.acceptSession(session), bob);
     assert.equal(r.dispatchError, undefined);
     const accepted = findEvent(r.events, 'sessions', 'SessionAccepted');
     assert.ok(accepted.data.rate.toBigInt() > 0n);
     const forged = { Sr25519: u8aToHex(bob.sign(u8aConcat(stringToU8a('pgt/receipt/v1'), genesis.toU8a(), api.createType('PgtPrimitivesSessionsReceipt', receipt).toU8a()))) };
-    r = await sendAndFinalize(api, api.tx.sessions.submitReceipt(session, receipt, forged), bob);
+    r = await send(api, api.tx.sessions.submitReceipt(session, receipt, forged), bob);
     assert.equal(api.registry.findMetaError(r.dispatchError.asModule).name, 'BadSignature');
-    r = await sendAndFinalize(api, api.tx.sessions.submitReceipt(session + 1, receipt, signReceipt(receipt)), bob);
+    r = await send(api, api.tx.sessions.submitReceipt(session + 1, receipt, signReceipt(receipt)), bob);
     assert.equal(api.registry.findMetaError(r.dispatchError.asModule).name, 'UnknownSession');
   });
 
   test('receipts, settlement and every balance to the unit', async () => {
     const r1 = { session, contributor: bob.address, secondsServed: 60, secondsPaused: 0, frames: 3600, latencyP50Ms: 14, latencyP95Ms: 31, counter: 1 };
-    let r = await sendAndFinalize(api, api.tx.sessions.submitReceipt(session, r1, signReceipt(r1)), bob);
+    let r = await send(api, api.tx.sessions.submitReceipt(session, r1, signReceipt(r1)), bob);
     assert.equal(r.dispatchError, undefined);
     const r2 = { ...r1, secondsServed: 120, secondsPaused: 20, frames: 6000, counter: 2 };
-    r = await sendAndFinalize(api, api.tx.sessions.submitReceipt(session, r2, signReceipt(r2)), alice);
+    r = await send(api, api.tx.sessions.submitReceipt(session, r2, signReceipt(r2)), alice);
     assert.equal(r.dispatchError, undefined);
     assert.equal(findEvent(r.events, 'sessions', 'ReceiptAccepted').data.secondsBilled.toNumber(), 100);
     // The counter must grow: replaying the first receipt is refused.
-    r = await sendAndFinalize(api, api.tx.sessions.submitReceipt(session, r1, signReceipt(r1)), bob);
+    r = await send(api, api.tx.sessions.submitReceipt(session, r1, signReceipt(r1)), bob);
     assert.equal(api.registry.findMetaError(r.dispatchError.asModule).name, 'StaleReceipt');
     const rate = (await api.query.sessions.sessions(session)).unwrap().rate.toBigInt();
 
     // The treasury's account: "modl" + its pallet id, zero-padded.
     const treasuryAccount = api.createType('AccountId', u8aConcat(stringToU8a('modl'), stringToU8a('pgt/trsy'), new Uint8Array(20))).toString();
 
-    const end = await sendAndFinalize(api, api.tx.sessions.endSession(session), bob);
+    const end = await send(api, api.tx.sessions.endSession(session), bob);
     assert.equal(end.dispatchError, undefined);
     const parent = (await api.rpc.chain.getHeader(end.blockHash)).parentHash;
 
@@ -221,14 +222,14 @@ describe('contributors and sessions on pgt-node --dev', () => {
   });
 
   test('a busy contributor cannot unregister; an idle one can', async () => {
-    let r = await sendAndFinalize(api, api.tx.sessions.requestSession(ARENA, { minCpuCores: 1, minGpuMemoryMb: 0, minBenchmarkScore: 0, minDiskGb: 0, region: null, maxLatencyMs: 100 }, 60, 100n * PGT, [bob.address]), alice);
+    let r = await send(api, api.tx.sessions.requestSession(ARENA, { minCpuCores: 1, minGpuMemoryMb: 0, minBenchmarkScore: 0, minDiskGb: 0, region: null, maxLatencyMs: 100 }, 60, 100n * PGT, [bob.address]), alice);
     assert.equal(r.dispatchError, undefined);
     const second = findEvent(r.events, 'sessions', 'SessionRequested').data.session.toNumber();
-    r = await sendAndFinalize(api, api.tx.contributors.unregister(), bob);
+    r = await send(api, api.tx.contributors.unregister(), bob);
     assert.equal(api.registry.findMetaError(r.dispatchError.asModule).name, 'Busy');
-    r = await sendAndFinalize(api, api.tx.sessions.endSession(second), alice);
+    r = await send(api, api.tx.sessions.endSession(second), alice);
     assert.ok(findEvent(r.events, 'sessions', 'SessionCancelled'));
-    r = await sendAndFinalize(api, api.tx.contributors.unregister(), bob);
+    r = await send(api, api.tx.contributors.unregister(), bob);
     assert.equal(r.dispatchError, undefined);
     assert.ok(findEvent(r.events, 'contributors', 'Unbonding'));
   });

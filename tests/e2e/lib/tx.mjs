@@ -9,17 +9,30 @@ export const PGT = 10n ** 12n;
  * Rejects if the pool refuses it (invalid, dropped, usurped).
  */
 export function sendAndFinalize(api, tx, signer, options = {}) {
+  return send(api, tx, signer, options, (status) => status.isFinalized && status.asFinalized);
+}
+
+/**
+ * Like `sendAndFinalize`, but resolves as soon as the transaction is in a block: enough on a
+ * one-validator `--dev` chain, where the best chain never reorganises, and three times faster.
+ */
+export function sendAndInclude(api, tx, signer, options = {}) {
+  return send(api, tx, signer, options, (status) => status.isInBlock && status.asInBlock);
+}
+
+function send(api, tx, signer, options, done) {
   return new Promise((resolve, reject) => {
     let unsub = () => {};
     tx.signAndSend(signer, options, (result) => {
       const { status, events, dispatchError, txIndex } = result;
+      const blockHash = done(status);
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         unsub();
         reject(new Error(`transaction ${status.type}`));
-      } else if (status.isFinalized) {
+      } else if (blockHash) {
         unsub();
         resolve({
-          blockHash: status.asFinalized.toHex(),
+          blockHash: blockHash.toHex(),
           txIndex,
           events: events.map(({ event }) => event),
           dispatchError,
