@@ -340,3 +340,30 @@ fn economy_pallets_are_documented_in_metadata() {
 		}
 	}
 }
+
+/// The economy's `on_initialize` work in its worst case (a full block of session deadlines,
+/// each settling the most contributors, plus the rate update and a full liveness sweep) leaves
+/// at least three quarters of a block for transactions; and hundreds of session settlements
+/// fit in one block. Run with `--nocapture` for the figures `docs/benchmarks.md` quotes.
+#[test]
+fn the_economy_fits_in_blocks_with_room_to_spare() {
+	use pallet_pgt_contributors::WeightInfo as _;
+	use pallet_pgt_sessions::WeightInfo as _;
+	use polkadot_sdk::frame_support::{dispatch::DispatchClass, traits::Get};
+	type Sessions = pallet_pgt_sessions::weights::SubstrateWeight<Runtime>;
+	type Registry = pallet_pgt_contributors::weights::SubstrateWeight<Runtime>;
+	let max_timeouts: u32 = <Runtime as pallet_pgt_sessions::Config>::MaxTimeoutsPerBlock::get();
+	let max_sweep: u32 = <Runtime as pallet_pgt_contributors::Config>::MaxSweepPerBlock::get();
+	let worst = Sessions::process_timeouts(max_timeouts)
+		.saturating_add(Sessions::update_base_rate())
+		.saturating_add(Registry::sweep_liveness(max_sweep));
+	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+	let block = weights.max_block;
+	println!("worst on_initialize: {:.1} ms of {:.0} ms", worst.ref_time() as f64 / 1e9, block.ref_time() as f64 / 1e9);
+	assert!(worst.ref_time() * 4 <= block.ref_time(), "on_initialize takes {} of {} ps", worst.ref_time(), block.ref_time());
+	let normal = weights.get(DispatchClass::Normal);
+	let budget = normal.max_total.expect("the normal class is limited").ref_time();
+	let settlement = Sessions::end_session().ref_time() + normal.base_extrinsic.ref_time();
+	println!("end_session with the base extrinsic: {:.1} µs; {} fit in a block", settlement as f64 / 1e6, budget / settlement);
+	assert!(budget / settlement >= 100);
+}

@@ -1,5 +1,6 @@
 //! Benchmarks of every call and hook of the registry, each in its worst case.
 
+use alloc::vec;
 use super::*;
 use crate::pallet::{Contributors, Pallet as Registry};
 use pgt_primitives::contributors::{Region, MAX_ADDRESSES, MAX_ADDRESS_LEN, MAX_GPU_MODEL_LEN, MAX_PEER_ID_LEN};
