@@ -141,4 +141,17 @@ pub trait ContributorRegistry<AccountId> {
 	/// Total session slots of the contributors that are online now (the supply side of the
 	/// dynamic rate).
 	fn online_capacity() -> u32;
+
+	/// Draws up to `count` distinct **auditors**: contributors that are online (a fresh
+	/// heartbeat, not unbonding), hold at least the minimum stake, have a reputation of at least
+	/// `min_reputation` and are not in `exclude`. The walk starts at a point of the registry
+	/// chosen by `seed` and looks at no more than `max_scan` contributors, so its cost is bounded
+	/// however large the registry grows. Fewer than `count` come back when too few qualify.
+	fn draw_auditors(
+		seed: &H256,
+		min_reputation: Perbill,
+		exclude: &[AccountId],
+		count: u32,
+		max_scan: u32,
+	) -> alloc::vec::Vec<AccountId>;
 }

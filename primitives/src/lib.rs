@@ -4,8 +4,9 @@
 //! Everything that two parts of the system must agree on byte for byte lives here: the account
 //! and balance types, the block number, the units of the native token **PGT**
 //! ([`currency`]), contributors' hardware profiles and the registry trait ([`contributors`]),
-//! reputation math ([`reputation`]), session receipts ([`sessions`]) and the dynamic rate
-//! ([`rate`]).
+//! reputation math ([`reputation`]), session receipts ([`sessions`]), the dynamic rate
+//! ([`rate`]), and the micro-tasks of verifiable work with their Merkle tree ([`work`],
+//! [`merkle`]).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -21,9 +22,11 @@ use polkadot_sdk::{
 
 pub mod contributors;
 pub mod currency;
+pub mod merkle;
 pub mod rate;
 pub mod reputation;
 pub mod sessions;
+pub mod work;
 
 pub use currency::*;
 

@@ -83,6 +83,23 @@ impl<AccountId: Encode> Receipt<AccountId> {
 	}
 }
 
+/// Sessions as the work-verification pallet sees them (implemented by `pallet-pgt-sessions`).
+pub trait SessionWork<AccountId> {
+	/// Whether `who` is hosting `session` now (accepted and running), so may commit work for it.
+	fn is_serving(session: SessionId, who: &AccountId) -> bool;
+
+	/// Everyone with a stake in `session`: the player, the host, backups, standby candidates and
+	/// every contributor that has served it. None of them may audit its work. Empty for a
+	/// session that is not live.
+	fn participants(session: SessionId) -> alloc::vec::Vec<AccountId>;
+
+	/// Takes `seconds` of `who`'s billed time in `session` away because its work in one
+	/// verification window was found wrong: those seconds are not paid when the session settles.
+	/// Returns the seconds actually forfeited (fewer when `who` has been billed fewer, none when
+	/// the session has settled).
+	fn forfeit(session: SessionId, who: &AccountId, seconds: u32) -> u32;
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -6,4 +6,5 @@ use polkadot_sdk::frame_benchmarking;
 frame_benchmarking::define_benchmarks!(
 	[pallet_pgt_contributors, Contributors]
 	[pallet_pgt_sessions, Sessions]
+	[pallet_pgt_work, Work]
 );

@@ -174,4 +174,6 @@ mod runtime {
 	pub type Contributors = pallet_pgt_contributors;
 	#[runtime::pallet_index(11)]
 	pub type Sessions = pallet_pgt_sessions;
+	#[runtime::pallet_index(12)]
+	pub type Work = pallet_pgt_work;
 }

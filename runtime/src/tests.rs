@@ -322,7 +322,7 @@ fn economy_pallets_are_documented_in_metadata() {
 			assert!(!variant.docs.is_empty(), "{pallet}::{what}::{} is documented", variant.name);
 		}
 	};
-	for name in ["Contributors", "Sessions"] {
+	for name in ["Contributors", "Sessions", "Work"] {
 		let pallet: &PalletMetadataIR<_> = metadata.pallets.iter().find(|p| p.name == name).expect("in metadata");
 		variants_documented(&pallet.calls.as_ref().expect("calls").ty, "calls", name);
 		variants_documented(&pallet.event.as_ref().expect("events").ty, "events", name);
@@ -366,4 +366,74 @@ fn the_economy_fits_in_blocks_with_room_to_spare() {
 	let settlement = Sessions::end_session().ref_time() + normal.base_extrinsic.ref_time();
 	println!("end_session with the base extrinsic: {:.1} µs; {} fit in a block", settlement as f64 / 1e6, budget / settlement);
 	assert!(budget / settlement >= 100);
+}
+
+/// The defaults of work verification keep the promises docs/verification.md makes: a worker
+/// that cheats on 5 % of its tasks is caught within 10 windows with at least 99 % probability,
+/// and auditing costs an honest worker well under 5 % of its compute.
+#[test]
+fn verification_parameters_keep_their_promises() {
+	use crate::configs::{AUDITORS_PER_LEAF, CHALLENGES_PER_WINDOW, MAX_TASKS_PER_WINDOW};
+	use pallet_pgt_work::draw::miss_probability_ppb;
+	let k = CHALLENGES_PER_WINDOW;
+	// Missed in one window, for every window size from 100 tasks to the largest.
+	for n in [100u32, 1_000, 18_000, MAX_TASKS_PER_WINDOW] {
+		let miss = miss_probability_ppb(n, n / 20, k) as f64 / 1e9;
+		let caught_in_10 = 1.0 - miss.powi(10);
+		println!("n = {n}: caught per window {:.2} %, within 10 windows {:.3} %", (1.0 - miss) * 100.0, caught_in_10 * 100.0);
+		assert!(caught_in_10 >= 0.99, "n = {n}: {caught_in_10}");
+	}
+	// Each commitment asks AUDITORS_PER_LEAF auditors to recompute k tasks, and there are no
+	// more commitments than online contributors, so a contributor audits A × k tasks per window
+	// on average, against at least one whole frame per tick at 30 frames/s of its own.
+	let window_seconds: u32 = crate::configs::WindowSeconds::get();
+	let own_tasks = window_seconds * 30;
+	let audit_share = f64::from(AUDITORS_PER_LEAF * k) / f64::from(own_tasks);
+	println!("audit work per window: {} tasks against {own_tasks} of its own ({:.2} %)", AUDITORS_PER_LEAF * k, audit_share * 100.0);
+	// Even with a CPU reference 10 times slower than the GPU the overhead stays under 5 %.
+	assert!(audit_share * 10.0 <= 0.05);
+}
+
+/// Verifying the work of 1,000 active contributors (each committing one window every
+/// `WINDOW_LENGTH` blocks, opening k leaves, every auditor voting) takes at most half of the
+/// normal class of each block, and the work pallet's worst `on_initialize` at most a quarter of
+/// a block. Run with `--nocapture` for the figures `docs/benchmarks.md` quotes.
+#[test]
+fn verified_windows_of_1000_contributors_fit_in_blocks_with_room_to_spare() {
+	use crate::configs::{AUDITORS_PER_LEAF as A, CHALLENGES_PER_WINDOW as K, WINDOW_LENGTH};
+	use pallet_pgt_work::WeightInfo as _;
+	use polkadot_sdk::frame_support::{dispatch::DispatchClass, traits::Get};
+	type W = pallet_pgt_work::weights::SubstrateWeight<Runtime>;
+	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let base = normal.base_extrinsic;
+	let ms = |w: polkadot_sdk::frame_support::weights::Weight| w.ref_time() as f64 / 1e9;
+	let calls = [
+		W::commit_work(),
+		W::open_leaves(K),
+		W::submit_verdicts(K).saturating_mul(u64::from(A - 1)),
+		W::submit_verdicts_settling(K),
+	]
+	.into_iter()
+	.fold(base.saturating_mul(u64::from(A + 2)), |a, w| a.saturating_add(w));
+	let hooks = W::draw_challenges().saturating_add(W::close_commitment());
+	let windows_per_block = 1_000 / u64::from(WINDOW_LENGTH);
+	let budget = normal.max_total.expect("the normal class is limited");
+	println!(
+		"per verified window: calls {:.2} ms, hooks {:.2} ms; 1,000 contributors: {windows_per_block} windows per block = {:.0} ms of calls ({:.1} % of the normal class) and {:.0} ms of hooks",
+		ms(calls),
+		ms(hooks),
+		ms(calls) * windows_per_block as f64,
+		100.0 * (calls.ref_time() * windows_per_block) as f64 / budget.ref_time() as f64,
+		ms(hooks) * windows_per_block as f64,
+	);
+	assert!(calls.ref_time() * windows_per_block * 2 <= budget.ref_time());
+	let max_deadlines: u32 = <Runtime as pallet_pgt_work::Config>::MaxDeadlinesPerBlock::get();
+	let worst_hooks = W::on_initialize_idle()
+		.saturating_add(W::close_commitment().max(W::draw_challenges()).saturating_mul(max_deadlines.into()));
+	let block = weights.max_block;
+	println!("worst work on_initialize: {:.1} ms of {:.0} ms", ms(worst_hooks), ms(block));
+	assert!(worst_hooks.ref_time() * 4 <= block.ref_time());
+	// Proof size: every call fits the block's PoV limit many times over.
+	assert!(calls.proof_size() * windows_per_block * 2 <= budget.proof_size());
 }

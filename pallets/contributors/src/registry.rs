@@ -2,8 +2,9 @@
 
 use crate::{
 	pallet::{Config, Contributors, Error, Event, HoldReason, Leaderboard, OnlineCapacity, Pallet},
-	standing, BalanceOf, SlashDestination, Status,
+	standing, BalanceOf, ContributorOf, SlashDestination, Status,
 };
+use alloc::vec::Vec;
 use pgt_primitives::{
 	contributors::{ContributorRegistry, Requirements},
 	reputation::Outcome,
@@ -24,9 +25,7 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 	fn can_serve(who: &T::AccountId, requirements: &Requirements) -> bool {
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		Contributors::<T>::get(who).is_some_and(|info| {
-			info.status == Status::Online &&
-				!Self::heartbeat_expired(&info, now) &&
-				info.stake >= T::MinStake::get() &&
+			available::<T>(&info, now) &&
 				info.slots_in_use < info.profile.max_sessions &&
 				info.profile.meets(requirements)
 		})
@@ -130,6 +129,42 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 	fn online_capacity() -> u32 {
 		OnlineCapacity::<T>::get()
 	}
+
+	fn draw_auditors(
+		seed: &H256,
+		min_reputation: Perbill,
+		exclude: &[T::AccountId],
+		count: u32,
+		max_scan: u32,
+	) -> Vec<T::AccountId> {
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		let qualifies = |who: &T::AccountId, info: &ContributorOf<T>| {
+			available::<T>(info, now) &&
+				info.reputation.score() >= min_reputation &&
+				!exclude.contains(who)
+		};
+		// Keys are `blake2_128(account) ++ account`, so a random 16-byte hash is a uniformly
+		// random point of the key space; walk on from it and wrap around to the start once.
+		let mut start = Contributors::<T>::map_storage_final_prefix();
+		start.extend_from_slice(&seed.as_bytes()[..16]);
+		let mut drawn = Vec::new();
+		let walk = Contributors::<T>::iter_from(start.clone())
+			.chain(Contributors::<T>::iter().take_while(|(who, _)| Contributors::<T>::hashed_key_for(who) <= start));
+		for (who, info) in walk.take(max_scan as usize) {
+			if drawn.len() as u32 >= count {
+				break;
+			}
+			if qualifies(&who, &info) {
+				drawn.push(who);
+			}
+		}
+		drawn
+	}
+}
+
+/// Online (a fresh heartbeat, not unbonding) with at least the minimum stake: may be given work.
+fn available<T: Config>(info: &ContributorOf<T>, now: polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>) -> bool {
+	info.status == Status::Online && !Pallet::<T>::heartbeat_expired(info, now) && info.stake >= T::MinStake::get()
 }
 
 fn ensure_not_unbonding<T: Config>(status: &Status<polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>>) -> Result<(), DispatchError> {

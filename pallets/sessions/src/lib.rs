@@ -54,6 +54,7 @@ mod matching;
 mod receipts;
 mod settlement;
 mod timeouts;
+mod work;
 pub mod types;
 pub mod weights;
 #[cfg(test)]
@@ -340,6 +341,16 @@ pub mod pallet {
 			from: T::AccountId,
 			/// The new host.
 			to: T::AccountId,
+		},
+		/// Work of `contributor` in one verification window was found wrong: `seconds` of its
+		/// time in the session will not be paid.
+		PayForfeited {
+			/// The session.
+			session: SessionId,
+			/// The contributor whose pay shrinks.
+			contributor: T::AccountId,
+			/// Seconds taken off its billed time.
+			seconds: u32,
 		},
 		/// The session settled: the CPU Sharing Unit record, with every payment.
 		SessionSettled {

@@ -92,6 +92,7 @@ impl<T: Config> Pallet<T> {
 			contributor: receipt.contributor.clone(),
 			seconds_served: receipt.seconds_served,
 			seconds_paused: receipt.seconds_paused,
+			seconds_forfeited: known.map_or(0, |i| s.served[i].seconds_forfeited),
 			frames: receipt.frames,
 			latency_p50_ms: receipt.latency_p50_ms,
 			latency_p95_ms: receipt.latency_p95_ms,

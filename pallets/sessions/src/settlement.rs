@@ -36,7 +36,7 @@ impl<T: Config> Pallet<T> {
 		let mut shares = Vec::with_capacity(s.served.len());
 
 		for e in s.served.iter() {
-			let billed = e.seconds_served.saturating_sub(e.seconds_paused);
+			let billed = e.billed_seconds();
 			// Receipts never bill past `max_duration` and the rate never exceeds `max_rate`, so
 			// the budget always suffices; `min` keeps that true whatever happens.
 			let paid = cost_of_seconds(rate, billed.into()).saturated_into::<BalanceOf<T>>().min(budget);
@@ -69,6 +69,7 @@ impl<T: Config> Pallet<T> {
 				resource_hash: T::Registry::resource_hash(&e.contributor).unwrap_or_default(),
 				seconds_served: e.seconds_served,
 				seconds_paused: e.seconds_paused,
+				seconds_forfeited: e.seconds_forfeited,
 				seconds_billed: billed,
 				frames: e.frames,
 				paid,
@@ -108,7 +109,7 @@ impl<T: Config> Pallet<T> {
 		// The host that served to the end earns reputation for what it served; hosts that
 		// were failed over took their failure then.
 		if let Some(e) = s.served.iter().find(|e| e.contributor == s.host) {
-			let billed = e.seconds_served.saturating_sub(e.seconds_paused);
+			let billed = e.billed_seconds();
 			if billed > 0 {
 				T::Registry::record_outcome(&s.host, Outcome::success(Outcome::weight_of_seconds(billed.into())), billed.into());
 			}

@@ -66,6 +66,8 @@ pub struct Served<AccountId> {
 	pub seconds_served: u32,
 	/// Of those, seconds paused for latency over the limit (free).
 	pub seconds_paused: u32,
+	/// Seconds taken away because work in a verification window was found wrong (not paid).
+	pub seconds_forfeited: u32,
 	/// Frames delivered, cumulative.
 	pub frames: u64,
 	/// Median latency, ms.
@@ -75,6 +77,13 @@ pub struct Served<AccountId> {
 	/// BLAKE2b-256 of the SCALE encoding of (receipt, player's signature): the proof of this
 	/// service.
 	pub receipt_hash: H256,
+}
+
+impl<AccountId> Served<AccountId> {
+	/// Seconds this contributor is paid for: served − paused − forfeited.
+	pub fn billed_seconds(&self) -> u32 {
+		self.seconds_served.saturating_sub(self.seconds_paused).saturating_sub(self.seconds_forfeited)
+	}
 }
 
 /// A session while it runs.
@@ -124,7 +133,9 @@ pub struct CsuShare<AccountId, Balance> {
 	pub seconds_served: u32,
 	/// Seconds paused for latency (free).
 	pub seconds_paused: u32,
-	/// Seconds billed (served − paused).
+	/// Seconds forfeited because work was found wrong (not paid).
+	pub seconds_forfeited: u32,
+	/// Seconds billed (served − paused − forfeited).
 	pub seconds_billed: u32,
 	/// Frames delivered.
 	pub frames: u64,

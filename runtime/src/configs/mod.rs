@@ -5,9 +5,11 @@ pub mod economy;
 pub mod fees;
 pub mod governance;
 pub mod system;
+pub mod work;
 
 pub use consensus::*;
 pub use economy::*;
 pub use fees::*;
 pub use governance::*;
 pub use system::*;
+pub use work::*;

@@ -6,6 +6,7 @@ mod rate;
 mod receipts;
 mod request;
 mod settlement;
+mod work;
 
 pub use crate::{
 	mock::*,

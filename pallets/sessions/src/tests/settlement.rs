@@ -52,6 +52,7 @@ fn ending_pays_the_contributor_burns_funds_the_treasury_and_refunds_the_rest() {
 				resource_hash: H256::repeat_byte(7),
 				seconds_served: 130,
 				seconds_paused: 30,
+				seconds_forfeited: 0,
 				seconds_billed: 100,
 				frames: 130 * 60,
 				paid: 2_000,

@@ -1,0 +1,116 @@
+//! `commit_work`: who may commit what, when; the deadlines it books.
+
+use super::*;
+
+#[test]
+fn the_host_commits_once_per_window_for_free() {
+	new_test_ext().execute_with(|| {
+		let s = setup();
+		let w = WorkWindow::honest(100);
+		let window = Work::window_of(System::block_number());
+		let info = Work::commit_work(origin(&s.host), s.session, window, w.root, 100).expect("commits");
+		assert_eq!(info.pays_fee, polkadot_sdk::frame_support::dispatch::Pays::No);
+		System::assert_last_event(event(WorkEvent::WorkCommitted {
+			commitment: 0,
+			contributor: s.host.clone(),
+			session: s.session,
+			window,
+			root: w.root,
+			task_count: 100,
+		}));
+		let c = commitment(0);
+		assert_eq!((c.task_count, c.window, c.committed_at), (100, window, 1));
+		assert_eq!(c.phase, Phase::AwaitingDraw { at: 1 + DELAY });
+		assert_eq!(ByWindow::<Test>::get((&s.host, s.session, window)), Some(0));
+		// The draw and the close are booked; the close waits until the window can no longer be
+		// committed to.
+		assert!(Deadlines::<Test>::get(1 + DELAY).contains(&(0, crate::Deadline::Draw)));
+		let close = (1 + DELAY + OPEN_TIMEOUT + AUDIT_TIMEOUT + 1).max(Work::commit_closes(window));
+		assert!(Deadlines::<Test>::get(close).contains(&(0, crate::Deadline::Close)));
+
+		assert_noop!(
+			Work::commit_work(origin(&s.host), s.session, window, w.root, 100),
+			Error::<Test>::AlreadyCommitted
+		);
+	});
+}
+
+#[test]
+fn the_previous_window_may_still_be_committed_but_no_other() {
+	new_test_ext().execute_with(|| {
+		let s = setup();
+		let w = WorkWindow::honest(16);
+		run_to(WINDOW * 3 + 4);
+		let current = Work::window_of(System::block_number());
+		assert_eq!(current, 3);
+		assert_noop!(Work::commit_work(origin(&s.host), s.session, 4, w.root, 16), Error::<Test>::WrongWindow);
+		assert_noop!(Work::commit_work(origin(&s.host), s.session, 1, w.root, 16), Error::<Test>::WrongWindow);
+		assert_ok!(Work::commit_work(origin(&s.host), s.session, 2, w.root, 16));
+		assert_ok!(Work::commit_work(origin(&s.host), s.session, 3, w.root, 16));
+		// Even after the first one is settled and pruned, its window stays closed.
+		run_to(53);
+		assert!(Commitments::<Test>::get(0).is_none());
+		assert_noop!(Work::commit_work(origin(&s.host), s.session, 2, w.root, 16), Error::<Test>::WrongWindow);
+	});
+}
+
+#[test]
+fn bad_commitments_are_refused_and_change_nothing() {
+	new_test_ext().execute_with(|| {
+		let s = setup();
+		let w = WorkWindow::honest(16);
+		let window = Work::window_of(System::block_number());
+		assert_noop!(Work::commit_work(origin(&s.host), s.session, window, w.root, 0), Error::<Test>::EmptyCommitment);
+		assert_noop!(Work::commit_work(origin(&s.host), s.session, window, H256::zero(), 16), Error::<Test>::EmptyCommitment);
+		assert_noop!(
+			Work::commit_work(origin(&s.host), s.session, window, w.root, (1 << 20) + 1),
+			Error::<Test>::TooManyTasks
+		);
+		// An auditor is not the host; an unknown session is served by nobody.
+		assert_noop!(Work::commit_work(origin(&s.auditors[0]), s.session, window, w.root, 16), Error::<Test>::NotServing);
+		assert_noop!(Work::commit_work(origin(&s.host), s.session + 1, window, w.root, 16), Error::<Test>::NotServing);
+		// A session that ended is no longer served.
+		assert_ok!(Sessions::end_session(origin(&s.host), s.session));
+		assert_noop!(Work::commit_work(origin(&s.host), s.session, window, w.root, 16), Error::<Test>::NotServing);
+		assert_eq!(NextCommitmentId::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn a_session_that_is_only_requested_is_not_served_yet() {
+	new_test_ext().execute_with(|| {
+		let host = contributor(0);
+		assert_ok!(Sessions::request_session(
+			origin(&polkadot_sdk::sp_keyring::Sr25519Keyring::Alice.to_account_id()),
+			GAME,
+			Default::default(),
+			3_600,
+			100_000,
+			BoundedVec::truncate_from(vec![host.clone()]),
+		));
+		let w = WorkWindow::honest(16);
+		assert_noop!(Work::commit_work(origin(&host), 0, 0, w.root, 16), Error::<Test>::NotServing);
+	});
+}
+
+#[test]
+fn a_full_deadline_queue_slips_then_refuses() {
+	new_test_ext().execute_with(|| {
+		let s = setup();
+		let w = WorkWindow::honest(16);
+		let window = Work::window_of(System::block_number());
+		// Fill the draw block and the MAX_SLIP blocks after it.
+		for b in (1 + DELAY)..=(1 + DELAY + u64::from(crate::commit::MAX_SLIP)) {
+			Deadlines::<Test>::mutate(b, |q| {
+				while q.try_push((u64::MAX, crate::Deadline::Close)).is_ok() {}
+			});
+		}
+		assert_noop!(Work::commit_work(origin(&s.host), s.session, window, w.root, 16), Error::<Test>::TooManyDeadlines);
+		// With one free place the draw slips to it.
+		Deadlines::<Test>::mutate(1 + DELAY + 3, |q| {
+			q.pop();
+		});
+		assert_ok!(Work::commit_work(origin(&s.host), s.session, window, w.root, 16));
+		assert_eq!(commitment(0).phase, Phase::AwaitingDraw { at: 1 + DELAY + 3 });
+	});
+}

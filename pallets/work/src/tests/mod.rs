@@ -1,0 +1,186 @@
+//! Tests of work verification, split by topic. Helpers shared by all of them live here.
+
+mod audit;
+mod commit;
+mod open;
+mod simulation;
+
+pub use crate::{
+	mock::*,
+	pallet::{ByWindow, Commitments, Deadlines, Error, NextCommitmentId},
+	Commitment, CommitmentId, Event as WorkEvent, Opening, Phase, Verdict,
+};
+pub use codec::Encode;
+pub use pgt_primitives::{
+	merkle,
+	work::{output_hash, MicroTask, TaskInput, TaskLeaf, TileRect},
+};
+pub use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, traits::fungible::Inspect, BoundedVec},
+	sp_core::{Pair, H256},
+	sp_io::hashing::blake2_256,
+	sp_runtime::Perbill,
+};
+
+pub fn origin(who: &AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who.clone())
+}
+
+pub fn event(e: WorkEvent<Test>) -> RuntimeEvent {
+	RuntimeEvent::Work(e)
+}
+
+/// What the reference game computes for a task (deterministic, so anyone can recompute it).
+pub fn compute(task: &MicroTask) -> Vec<u8> {
+	blake2_256(&task.input.encode()).repeat(4)
+}
+
+/// A window of render tasks as a worker would keep it: the leaves and their hashes.
+pub struct WorkWindow {
+	pub leaves: Vec<TaskLeaf>,
+	pub hashes: Vec<H256>,
+	pub root: H256,
+}
+
+impl WorkWindow {
+	/// `n` tiles of consecutive frames (4×4 tiles of 640×360), computed honestly except where
+	/// `lie(index)` says: there the claimed output is garbage.
+	pub fn new(n: u32, first_frame: u32, lie: impl Fn(u32) -> bool) -> Self {
+		let leaves: Vec<TaskLeaf> = (0..n)
+			.map(|i| {
+				let task = MicroTask {
+					id: i,
+					input: TaskInput::RenderTile {
+						game: GAME,
+						state_hash: H256(blake2_256(&(first_frame + i / 16).encode())),
+						frame: first_frame + i / 16,
+						width: 640,
+						height: 360,
+						tile: TileRect { x: (i % 4) as u16 * 160, y: ((i / 4) % 4) as u16 * 90, w: 160, h: 90 },
+					},
+				};
+				let output = if lie(i) { b"made up".to_vec() } else { compute(&task) };
+				TaskLeaf { task, output_hash: output_hash(&output) }
+			})
+			.collect();
+		let hashes: Vec<H256> = leaves.iter().map(TaskLeaf::hash).collect();
+		let root = merkle::root_of_hashes(hashes.iter().copied());
+		Self { leaves, hashes, root }
+	}
+
+	pub fn honest(n: u32) -> Self {
+		Self::new(n, 0, |_| false)
+	}
+
+	pub fn count(&self) -> u32 {
+		self.leaves.len() as u32
+	}
+
+	/// The openings of `indices`.
+	pub fn openings(&self, indices: &[u32]) -> BoundedVec<Opening, polkadot_sdk::frame_support::traits::ConstU32<K>> {
+		BoundedVec::truncate_from(
+			indices
+				.iter()
+				.map(|&i| Opening {
+					index: i,
+					leaf: self.leaves[i as usize].clone(),
+					proof: merkle::proof_of_hashes(&self.hashes, i).expect("in range"),
+				})
+				.collect(),
+		)
+	}
+}
+
+/// The host (contributor 0) serving a fresh session, and three registered auditors.
+pub struct Setup {
+	pub host: AccountId,
+	pub session: u64,
+	pub auditors: Vec<AccountId>,
+}
+
+pub fn setup() -> Setup {
+	let host = contributor(0);
+	let auditors = (1..=AUDITORS).map(contributor).collect();
+	let session = serving_session(&host);
+	Setup { host, session, auditors }
+}
+
+/// Commits `w` for the current window; returns the id.
+pub fn commit(host: &AccountId, session: u64, w: &WorkWindow) -> CommitmentId {
+	let id = NextCommitmentId::<Test>::get();
+	let window = Work::window_of(System::block_number());
+	assert_ok!(Work::commit_work(origin(host), session, window, w.root, w.count()));
+	id
+}
+
+pub fn commitment(id: CommitmentId) -> Commitment<Test> {
+	Commitments::<Test>::get(id).expect("live commitment")
+}
+
+/// Runs to the draw of `id` and returns the challenged indices.
+pub fn run_to_draw(id: CommitmentId) -> Vec<u32> {
+	let Phase::AwaitingDraw { at } = commitment(id).phase else { panic!("already drawn") };
+	run_to(at);
+	challenged(id)
+}
+
+pub fn challenged(id: CommitmentId) -> Vec<u32> {
+	commitment(id).challenges.iter().map(|c| c.index).collect()
+}
+
+pub fn drawn_auditors(id: CommitmentId) -> Vec<AccountId> {
+	commitment(id).auditors.iter().map(|a| a.who.clone()).collect()
+}
+
+/// What an honest auditor submits: the recomputed output hash of every opened leaf.
+pub fn recomputed(id: CommitmentId) -> BoundedVec<H256, polkadot_sdk::frame_support::traits::ConstU32<K>> {
+	BoundedVec::truncate_from(
+		commitment(id)
+			.challenges
+			.iter()
+			.map(|c| output_hash(&compute(&c.opened.as_ref().expect("opened").task)))
+			.collect(),
+	)
+}
+
+/// Commit, draw and open every challenge of `w`; returns the id and the auditors.
+pub fn committed_and_opened(s: &Setup, w: &WorkWindow) -> (CommitmentId, Vec<AccountId>) {
+	let id = commit(&s.host, s.session, w);
+	let indices = run_to_draw(id);
+	assert_ok!(Work::open_leaves(origin(&s.host), id, w.openings(&indices)));
+	(id, drawn_auditors(id))
+}
+
+pub fn reputation(who: &AccountId) -> Perbill {
+	pallet_pgt_contributors::Contributors::<Test>::get(who).expect("registered").reputation.score()
+}
+
+pub fn stake(who: &AccountId) -> Balance {
+	pallet_pgt_contributors::Contributors::<Test>::get(who).expect("registered").stake
+}
+
+/// The `Settled` event of commitment `id`, if it was emitted.
+pub fn settled_event(id: CommitmentId) -> Option<(Verdict, Balance, u32, Vec<AccountId>, Vec<AccountId>)> {
+	System::events().into_iter().find_map(|r| match r.event {
+		RuntimeEvent::Work(WorkEvent::Settled { commitment, verdict, slashed, seconds_forfeited, rewarded, penalised, .. })
+			if commitment == id =>
+			Some((verdict, slashed, seconds_forfeited, rewarded, penalised)),
+		_ => None,
+	})
+}
+
+/// Keeps every registered contributor's heartbeat fresh.
+pub fn heartbeat_all() {
+	for (who, _) in pallet_pgt_contributors::Contributors::<Test>::iter() {
+		let _ = Contributors::heartbeat(origin(&who));
+	}
+}
+
+/// Runs to the block whose `on_initialize` closes commitment `id`.
+pub fn run_to_close(id: CommitmentId) {
+	let now = System::block_number();
+	let at = (now..now + 200)
+		.find(|b| Deadlines::<Test>::get(b).contains(&(id, crate::Deadline::Close)))
+		.expect("a close is booked");
+	run_to(at);
+}

@@ -1,0 +1,150 @@
+//! What the work pallet stores: commitments with their challenges, openings and verdicts.
+
+use crate::Config;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use pgt_primitives::{merkle::MerkleProof, sessions::SessionId, work::TaskLeaf};
+use polkadot_sdk::{
+	frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound},
+	frame_system::pallet_prelude::BlockNumberFor,
+	sp_core::H256,
+};
+use scale_info::TypeInfo;
+
+/// Identifies a commitment (assigned in order, never reused).
+pub type CommitmentId = u64;
+
+/// A verification window: block `n` is in window `n / WindowLength`.
+pub type WindowIndex = u32;
+
+/// One challenged leaf: its index in the committed tree and, once the contributor has opened it,
+/// the leaf (the task and the hash of the output the contributor claims).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Challenge {
+	/// Index of the leaf in the tree.
+	pub index: u32,
+	/// The leaf, once opened with a valid proof.
+	pub opened: Option<TaskLeaf>,
+}
+
+/// An auditor of a commitment and, once it has voted, the output hash it computed for each
+/// challenge (in the order of the challenges).
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Auditor<T: Config> {
+	/// The auditor.
+	pub who: T::AccountId,
+	/// Its verdicts, once submitted.
+	pub verdicts: Option<BoundedVec<H256, T::ChallengesPerWindow>>,
+}
+
+/// How a commitment's audit ended.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum Verdict {
+	/// Every challenged leaf was opened and a majority of the auditors recomputed the claimed
+	/// output of every one.
+	Honest,
+	/// A majority of the auditors found a different output for at least one challenged leaf.
+	Wrong,
+	/// A challenged leaf was not opened in time.
+	MissingOpening,
+	/// Every leaf was opened but no majority formed on some leaf (too few auditors could be
+	/// drawn, or too many stayed silent). Nobody is punished for the work.
+	Undecided,
+}
+
+impl Verdict {
+	/// Whether the contributor is punished for this verdict.
+	pub fn is_failure(self) -> bool {
+		matches!(self, Verdict::Wrong | Verdict::MissingOpening)
+	}
+}
+
+/// Where a commitment is in its life.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum Phase<BlockNumber> {
+	/// Committed; the challenges are drawn at block `at` from the randomness of that block.
+	AwaitingDraw {
+		/// The block whose `on_initialize` draws the challenges.
+		at: BlockNumber,
+	},
+	/// Challenges and auditors are drawn. The contributor opens the challenged leaves by
+	/// `open_by`; auditors vote by `audit_by`.
+	Challenged {
+		/// Last block in which the contributor may open leaves.
+		open_by: BlockNumber,
+		/// Last block in which auditors may vote.
+		audit_by: BlockNumber,
+	},
+	/// Decided; the record stays until its window can no longer be committed to.
+	Settled(Verdict),
+}
+
+/// A contributor's commitment to the work it did for one session in one window.
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Commitment<T: Config> {
+	/// Who did the work.
+	pub contributor: T::AccountId,
+	/// For which session.
+	pub session: SessionId,
+	/// In which window.
+	pub window: WindowIndex,
+	/// Root of the Merkle tree over the window's task leaves.
+	pub root: H256,
+	/// Number of leaves in the tree.
+	pub task_count: u32,
+	/// Block in which the commitment was made.
+	pub committed_at: BlockNumberFor<T>,
+	/// Where it is in its life.
+	pub phase: Phase<BlockNumberFor<T>>,
+	/// The challenged leaves (empty until drawn), in increasing index order.
+	pub challenges: BoundedVec<Challenge, T::ChallengesPerWindow>,
+	/// The auditors (empty until drawn).
+	pub auditors: BoundedVec<Auditor<T>, T::AuditorsPerLeaf>,
+}
+
+impl<T: Config> Commitment<T> {
+	/// Whether every challenged leaf has been opened.
+	pub fn all_opened(&self) -> bool {
+		self.challenges.iter().all(|c| c.opened.is_some())
+	}
+}
+
+/// The opening of one challenged leaf: the leaf and its Merkle proof.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Opening {
+	/// Index of the leaf in the tree.
+	pub index: u32,
+	/// The leaf.
+	pub leaf: TaskLeaf,
+	/// Its inclusion proof.
+	pub proof: MerkleProof,
+}
+
+/// What `on_initialize` must do for a commitment at a given block.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum Deadline {
+	/// Draw the challenges and auditors.
+	Draw,
+	/// Settle whatever is still open (missing openings, silent auditors) and remove the record.
+	Close,
+}
+
+/// A challenge as a worker sees it when it polls for its duties: the commitment, the leaf index
+/// and, for an auditor, the opened leaf to recompute.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct Duty<BlockNumber> {
+	/// The commitment.
+	pub commitment: CommitmentId,
+	/// The session the work was for.
+	pub session: SessionId,
+	/// Last block in which to act.
+	pub deadline: BlockNumber,
+	/// The challenged leaf indices (for the contributor: those still to open; for an auditor:
+	/// all of them, in the order verdicts are given).
+	pub indices: alloc::vec::Vec<u32>,
+	/// For an auditor: the opened leaves, in the same order.
+	pub leaves: alloc::vec::Vec<TaskLeaf>,
+}

@@ -1,0 +1,107 @@
+//! Work verification (`pallet-pgt-work`): commit, challenge, audit. docs/verification.md shows
+//! why these defaults keep an honest worker's audit overhead under 5 % while a worker that
+//! cheats on 5 % of its tasks is caught within 10 windows with more than 99 % probability, and
+//! what they cost the chain at 1,000 active contributors.
+
+use crate::{Balance, Balances, BlockNumber, Runtime, RuntimeEvent};
+#[cfg(feature = "runtime-benchmarks")]
+use crate::AccountId;
+use pgt_primitives::{MILLI_PGT, MILLISECS_PER_BLOCK, MINUTES};
+use polkadot_sdk::{
+	frame_support::{parameter_types, traits::ConstU32},
+	sp_runtime::Perbill,
+};
+
+/// Blocks per verification window: 5 minutes.
+pub const WINDOW_LENGTH: BlockNumber = 5 * MINUTES;
+/// Leaves challenged per window (`k`).
+pub const CHALLENGES_PER_WINDOW: u32 = 10;
+/// Auditors per commitment (each recomputes every challenged leaf).
+pub const AUDITORS_PER_LEAF: u32 = 3;
+/// Most micro-tasks in one window: 2^20 (5 minutes of 60 frames/s in 16 tiles is 288,000, plus
+/// physics).
+pub const MAX_TASKS_PER_WINDOW: u32 = 1 << 20;
+
+parameter_types! {
+	/// See [`WINDOW_LENGTH`].
+	pub const WindowLength: BlockNumber = WINDOW_LENGTH;
+	/// The session seconds a window covers (what a wrong window forfeits): 300.
+	pub const WindowSeconds: u32 = (WINDOW_LENGTH as u64 * MILLISECS_PER_BLOCK / 1_000) as u32;
+	/// Challenges are drawn 2 blocks after the commitment, from BABE randomness of the block
+	/// after the one that included it.
+	pub const ChallengeDelay: BlockNumber = 2;
+	/// The contributor has 1 minute to open its challenged leaves.
+	pub const OpenTimeout: BlockNumber = MINUTES;
+	/// Auditors have 2 more minutes to recompute and vote.
+	pub const AuditTimeout: BlockNumber = 2 * MINUTES;
+	/// Auditors need at least a newcomer's reputation (½): a contributor with more failures than
+	/// successes never audits.
+	pub const MinAuditorReputation: Perbill = Perbill::from_percent(50);
+	/// An auditor in the majority earns 0.001 PGT per audited window (from the treasury).
+	pub const AuditReward: Balance = MILLI_PGT;
+	/// A wrong or unopened window costs 10 % of the contributor's stake (at the minimum stake
+	/// 10 PGT, about 30 times what the window pays at the highest standard-tier rate).
+	pub const SlashShare: Perbill = Perbill::from_percent(10);
+}
+
+impl pallet_pgt_work::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Registry = crate::Contributors;
+	type Sessions = crate::Sessions;
+	type Randomness = polkadot_sdk::pallet_babe::ParentBlockRandomness<Runtime>;
+	type RewardPot = super::TreasuryAccountId;
+	type WindowLength = WindowLength;
+	type WindowSeconds = WindowSeconds;
+	type ChallengeDelay = ChallengeDelay;
+	type ChallengesPerWindow = ConstU32<CHALLENGES_PER_WINDOW>;
+	type OpenTimeout = OpenTimeout;
+	type AuditorsPerLeaf = ConstU32<AUDITORS_PER_LEAF>;
+	type MinAuditorReputation = MinAuditorReputation;
+	type AuditTimeout = AuditTimeout;
+	type AuditReward = AuditReward;
+	type SlashShare = SlashShare;
+	type MaxTasksPerWindow = ConstU32<MAX_TASKS_PER_WINDOW>;
+	type MaxDeadlinesPerBlock = ConstU32<64>;
+	type MaxAuditorScan = ConstU32<24>;
+	type WeightInfo = pallet_pgt_work::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = WorkBenchmarks;
+}
+
+/// Sessions and auditors for the work pallet's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct WorkBenchmarks;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_pgt_work::BenchmarkHelper<AccountId> for WorkBenchmarks {
+	fn serving_session(host: &AccountId) -> pgt_primitives::sessions::SessionId {
+		use pallet_pgt_sessions::BenchmarkHelper as _;
+		use polkadot_sdk::frame_support::traits::{fungible::Mutate, Get};
+		let player = super::ReceiptSigner::player();
+		let max_rate = super::MaxRate::get();
+		Balances::set_balance(&player, max_rate.saturating_mul(1_000_000));
+		let id = pallet_pgt_sessions::NextSessionId::<Runtime>::get();
+		crate::Sessions::do_request_session(
+			player,
+			super::ARENA_GAME,
+			Default::default(),
+			3_600,
+			max_rate,
+			polkadot_sdk::frame_support::BoundedVec::truncate_from(alloc::vec![host.clone()]),
+		)
+		.expect("the host can serve");
+		crate::Sessions::do_accept_session(host.clone(), id).expect("the host accepts");
+		id
+	}
+	fn auditor(index: u32) -> AccountId {
+		use pallet_pgt_sessions::BenchmarkHelper as _;
+		super::ReceiptSigner::contributor(10_000 + index)
+	}
+	fn unqualified(index: u32) -> AccountId {
+		use pallet_pgt_sessions::BenchmarkHelper as _;
+		let who = super::ReceiptSigner::contributor(20_000 + index);
+		crate::Contributors::do_unregister(who.clone()).expect("a contributor without sessions unregisters");
+		who
+	}
+}
