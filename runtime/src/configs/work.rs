@@ -77,7 +77,7 @@ pub struct WorkBenchmarks;
 impl pallet_pgt_work::BenchmarkHelper<AccountId> for WorkBenchmarks {
 	fn serving_session(host: &AccountId) -> pgt_primitives::sessions::SessionId {
 		use pallet_pgt_sessions::BenchmarkHelper as _;
-		use polkadot_sdk::frame_support::traits::{fungible::Mutate, Get};
+		use polkadot_sdk::frame_support::traits::fungible::Mutate;
 		let player = super::ReceiptSigner::player();
 		let max_rate = super::MaxRate::get();
 		Balances::set_balance(&player, max_rate.saturating_mul(1_000_000));
