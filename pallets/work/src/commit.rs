@@ -1,8 +1,8 @@
 //! Commitments and the deadline queue: [`Pallet::do_commit_work`] and what `on_initialize` does.
 
 use crate::{
-	pallet::{ByWindow, Commitments, Config, Deadlines, Error, Event, NextCommitmentId, Pallet},
-	Commitment, CommitmentId, Deadline, Phase, WindowIndex,
+	pallet::{ByWindow, Commitments, Config, Deadlines, Error, Event, NextCommitmentId, Pallet, PruneFrom},
+	Commitment, CommitmentId, Deadline, Phase, PruneCursor, WindowIndex,
 };
 use pgt_primitives::sessions::{SessionId, SessionWork};
 use polkadot_sdk::{
@@ -44,21 +44,22 @@ impl<T: Config> Pallet<T> {
 		let current = Self::window_of(now);
 		ensure!(window == current || window.saturating_add(1) == current, Error::<T>::WrongWindow);
 		ensure!(T::Sessions::is_serving(session, &who), Error::<T>::NotServing);
-		ensure!(!ByWindow::<T>::contains_key((&who, session, window)), Error::<T>::AlreadyCommitted);
+		ensure!(!ByWindow::<T>::contains_key((window, &who, session)), Error::<T>::AlreadyCommitted);
 
 		let id = NextCommitmentId::<T>::get();
 		// Both deadlines are booked now, so a commitment that is accepted is always drawn and
-		// always closed. The close waits until the window can no longer be committed to, so
-		// `ByWindow` keeps refusing a second commitment until then.
+		// always closed. Both follow the commitment by fixed delays, so they spread over blocks
+		// as commitments do. `ByWindow` outlives the close: it is cleared per window once the
+		// window can no longer be committed to (`prune_windows`).
 		let draw_at = Self::schedule(now.saturating_add(T::ChallengeDelay::get()), id, Deadline::Draw)?;
 		let settle_by = draw_at
 			.saturating_add(T::OpenTimeout::get())
 			.saturating_add(T::AuditTimeout::get())
 			.saturating_add(One::one());
-		Self::schedule(settle_by.max(Self::commit_closes(window)), id, Deadline::Close)?;
+		Self::schedule(settle_by, id, Deadline::Close)?;
 
 		NextCommitmentId::<T>::put(id.saturating_add(1));
-		ByWindow::<T>::insert((&who, session, window), id);
+		ByWindow::<T>::insert((window, &who, session), id);
 		Commitments::<T>::insert(
 			id,
 			Commitment {
@@ -119,9 +120,42 @@ impl<T: Config> Pallet<T> {
 	/// Settles commitment `id` if it is still open and removes it.
 	pub(crate) fn close(id: CommitmentId) {
 		let Some(mut c) = Commitments::<T>::take(id) else { return };
-		ByWindow::<T>::remove((&c.contributor, c.session, c.window));
 		if !matches!(c.phase, Phase::Settled(_)) {
 			Self::settle(id, &mut c);
 		}
+	}
+
+	/// Clears the `ByWindow` entries of windows that can no longer be committed to, oldest
+	/// first, at most `MaxPrunePerBlock` entries and windows in block `now`; returns how many
+	/// entries and windows it handled (what its weight is charged by).
+	pub(crate) fn prune_windows(now: BlockNumberFor<T>) -> u32 {
+		let limit = T::MaxPrunePerBlock::get();
+		let (mut window, mut cursor) = PruneFrom::<T>::get();
+		let mut used = 0u32;
+		while Self::commit_closes(window) <= now {
+			// Each visit of a window counts one, each entry cleared one more.
+			let room = limit.saturating_sub(used).saturating_sub(1);
+			if room == 0 {
+				break;
+			}
+			let result = ByWindow::<T>::clear_prefix((window,), room, cursor.as_ref().map(|c| c.as_slice()));
+			used = used.saturating_add(result.unique).saturating_add(1);
+			match result.maybe_cursor {
+				Some(rest) => {
+					// A storage key is far shorter than the bound; were it not, start the
+					// window over (nothing is lost, the entries are still there).
+					cursor = PruneCursor::try_from(rest).ok();
+					break;
+				},
+				None => {
+					window = window.saturating_add(1);
+					cursor = None;
+				},
+			}
+		}
+		if used > 0 {
+			PruneFrom::<T>::put((window, cursor));
+		}
+		used
 	}
 }

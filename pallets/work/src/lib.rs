@@ -163,6 +163,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAuditorScan: Get<u32>;
 
+		/// Most `ByWindow` entries of past windows cleared per block (and most windows looked
+		/// at). Must exceed the commitments one window gets divided by `WindowLength`.
+		#[pallet::constant]
+		type MaxPrunePerBlock: Get<u32>;
+
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 
@@ -180,17 +185,24 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Commitments<T: Config> = StorageMap<_, Twox64Concat, CommitmentId, Commitment<T>>;
 
-	/// The commitment of (contributor, session, window), so each is made once.
+	/// The commitment of (window, contributor, session), so each is made once. Keyed by window
+	/// first: once a window can no longer be committed to, `on_initialize` clears its entries a
+	/// bounded number per block ([`Config::MaxPrunePerBlock`]).
 	#[pallet::storage]
 	pub type ByWindow<T: Config> = StorageNMap<
 		_,
 		(
+			NMapKey<Twox64Concat, WindowIndex>,
 			NMapKey<Blake2_128Concat, T::AccountId>,
 			NMapKey<Twox64Concat, SessionId>,
-			NMapKey<Twox64Concat, WindowIndex>,
 		),
 		CommitmentId,
 	>;
+
+	/// The oldest window whose `ByWindow` entries may not be cleared yet, and where the clearing
+	/// of that window stopped (a storage key), if it is half done.
+	#[pallet::storage]
+	pub type PruneFrom<T: Config> = StorageValue<_, (WindowIndex, Option<PruneCursor>), ValueQuery>;
 
 	/// Deadlines by block: what `on_initialize` of that block does.
 	#[pallet::storage]
@@ -316,9 +328,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let (draws, closes) = Self::process_deadlines(now);
+			let pruned = Self::prune_windows(now);
 			T::WeightInfo::on_initialize_idle()
 				.saturating_add(T::WeightInfo::draw_challenges().saturating_mul(draws.into()))
 				.saturating_add(T::WeightInfo::close_commitment().saturating_mul(closes.into()))
+				.saturating_add(T::WeightInfo::prune_windows(pruned))
 		}
 
 		fn integrity_test() {
@@ -328,6 +342,7 @@ pub mod pallet {
 			assert!(T::AuditorsPerLeaf::get() >= 1, "leaves need auditors");
 			assert!(T::MaxDeadlinesPerBlock::get() >= 2, "deadlines need room");
 			assert!(T::MaxTasksPerWindow::get() >= 1, "windows need tasks");
+			assert!(T::MaxPrunePerBlock::get() >= 2, "past windows must be cleared");
 		}
 	}
 

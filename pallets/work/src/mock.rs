@@ -188,6 +188,7 @@ impl pallet_pgt_work::Config for Test {
 	type MaxTasksPerWindow = ConstU32<{ 1 << 20 }>;
 	type MaxDeadlinesPerBlock = ConstU32<8>;
 	type MaxAuditorScan = ConstU32<16>;
+	type MaxPrunePerBlock = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = WorkHelper;

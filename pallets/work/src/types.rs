@@ -16,6 +16,9 @@ pub type CommitmentId = u64;
 /// A verification window: block `n` is in window `n / WindowLength`.
 pub type WindowIndex = u32;
 
+/// Where the clearing of a past window's `ByWindow` entries stopped: a raw storage key.
+pub type PruneCursor = BoundedVec<u8, polkadot_sdk::frame_support::traits::ConstU32<256>>;
+
 /// One challenged leaf: its index in the committed tree and, once the contributor has opened it,
 /// the leaf (the task and the hash of the output the contributor claims).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]

@@ -48,6 +48,7 @@ pub trait WeightInfo {
 	fn draw_challenges() -> Weight;
 	fn close_commitment() -> Weight;
 	fn on_initialize_idle() -> Weight;
+	fn prune_windows(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_pgt_work` measured on the machine above, with the node's RocksDB weights.
@@ -172,6 +173,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(2_834_000, 4055)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
+	/// PROVISIONAL until `scripts/bench work` is run again.
+	fn prune_windows(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 1_500)
+			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_add(n.into())))
+	}
 }
 
 /// The same weights with RocksDB's read/write costs, for tests and mocks.
@@ -294,5 +302,12 @@ impl WeightInfo for () {
 		// Minimum execution time: 2_554_000 picoseconds.
 		Weight::from_parts(2_834_000, 4055)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
+	}
+	/// PROVISIONAL until `scripts/bench work` is run again.
+	fn prune_windows(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 1_500)
+			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_add(n.into())))
 	}
 }

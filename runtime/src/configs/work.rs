@@ -64,6 +64,7 @@ impl pallet_pgt_work::Config for Runtime {
 	type MaxTasksPerWindow = ConstU32<MAX_TASKS_PER_WINDOW>;
 	type MaxDeadlinesPerBlock = ConstU32<64>;
 	type MaxAuditorScan = ConstU32<24>;
+	type MaxPrunePerBlock = ConstU32<128>;
 	type WeightInfo = pallet_pgt_work::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = WorkBenchmarks;

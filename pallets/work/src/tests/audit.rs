@@ -42,9 +42,11 @@ fn honest_work_checked_by_every_auditor_settles_at_the_last_vote() {
 		assert_eq!(Balances::balance(&treasury()), pot - 3 * AUDIT_REWARD);
 		assert!(Work::audit_duties(auditors[0].clone()).is_empty());
 		assert_noop!(Work::submit_verdicts(origin(&auditors[0]), id, recomputed(id)), Error::<Test>::AlreadySettled);
-		// The record goes at its close.
+		// The record goes at its close; the window's entry once the window is over.
 		run_to_close(id);
 		assert!(Commitments::<Test>::get(id).is_none());
+		let window = Work::window_of(1);
+		run_to(Work::commit_closes(window));
 		assert!(ByWindow::<Test>::iter().next().is_none());
 	});
 }
@@ -152,6 +154,10 @@ fn bad_verdicts_are_refused_and_change_nothing() {
 	new_test_ext().execute_with(|| {
 		let s = setup();
 		let w = WorkWindow::honest(200);
+		// This commitment's close slips a block (its block's queue is full), so a late vote still
+		// meets the record.
+		let close_block = System::block_number() + DELAY + OPEN_TIMEOUT + AUDIT_TIMEOUT + 1;
+		Deadlines::<Test>::mutate(close_block, |q| while q.try_push((u64::MAX, crate::Deadline::Close)).is_ok() {});
 		let id = commit(&s.host, s.session, &w);
 		let any = || BoundedVec::truncate_from(vec![H256::zero(); K as usize]);
 		assert_noop!(Work::submit_verdicts(origin(&s.auditors[0]), id, any()), Error::<Test>::NotChallengedYet);
@@ -170,8 +176,11 @@ fn bad_verdicts_are_refused_and_change_nothing() {
 		vote(&auditors[0], id, recomputed(id));
 		assert_noop!(Work::submit_verdicts(origin(&auditors[0]), id, recomputed(id)), Error::<Test>::AlreadyVoted);
 		let Phase::Challenged { audit_by, .. } = commitment(id).phase else { panic!("challenged") };
+		let late = recomputed(id);
 		run_to(audit_by + 1);
-		assert_noop!(Work::submit_verdicts(origin(&auditors[1]), id, recomputed(id)), Error::<Test>::AuditTooLate);
+		assert_noop!(Work::submit_verdicts(origin(&auditors[1]), id, late.clone()), Error::<Test>::AuditTooLate);
+		run_to(audit_by + 2);
+		assert_noop!(Work::submit_verdicts(origin(&auditors[1]), id, late), Error::<Test>::UnknownCommitment);
 	});
 }
 

@@ -21,11 +21,10 @@ fn the_host_commits_once_per_window_for_free() {
 		let c = commitment(0);
 		assert_eq!((c.task_count, c.window, c.committed_at), (100, window, 1));
 		assert_eq!(c.phase, Phase::AwaitingDraw { at: 1 + DELAY });
-		assert_eq!(ByWindow::<Test>::get((&s.host, s.session, window)), Some(0));
-		// The draw and the close are booked; the close waits until the window can no longer be
-		// committed to.
+		assert_eq!(ByWindow::<Test>::get((window, &s.host, s.session)), Some(0));
+		// The draw and the close are booked, each a fixed delay after the commitment.
 		assert!(Deadlines::<Test>::get(1 + DELAY).contains(&(0, crate::Deadline::Draw)));
-		let close = (1 + DELAY + OPEN_TIMEOUT + AUDIT_TIMEOUT + 1).max(Work::commit_closes(window));
+		let close = 1 + DELAY + OPEN_TIMEOUT + AUDIT_TIMEOUT + 1;
 		assert!(Deadlines::<Test>::get(close).contains(&(0, crate::Deadline::Close)));
 
 		assert_noop!(
@@ -112,5 +111,58 @@ fn a_full_deadline_queue_slips_then_refuses() {
 		});
 		assert_ok!(Work::commit_work(origin(&s.host), s.session, window, w.root, 16));
 		assert_eq!(commitment(0).phase, Phase::AwaitingDraw { at: 1 + DELAY + 3 });
+	});
+}
+
+#[test]
+fn a_window_is_remembered_while_it_can_be_committed_then_cleared_a_few_entries_per_block() {
+	let mut ext = new_test_ext();
+	let window = ext.execute_with(|| {
+		let s = setup();
+		let w = WorkWindow::honest(20);
+		let window = Work::window_of(System::block_number());
+		let id = commit(&s.host, s.session, &w);
+		run_to_close(id);
+		assert!(Commitments::<Test>::get(id).is_none(), "the record goes at its close");
+		// The window can still be committed to, so a second commitment is still refused.
+		assert!(System::block_number() < Work::commit_closes(window));
+		assert_noop!(
+			Work::commit_work(origin(&s.host), s.session, window, w.root, 20),
+			Error::<Test>::AlreadyCommitted
+		);
+		// Nine more hosts committed to the same window.
+		for i in 1..=9u8 {
+			ByWindow::<Test>::insert((window, AccountId::new([i; 32]), u64::from(i)), u64::from(i));
+		}
+		window
+	});
+	// On a chain every block is committed to the database before the next: the limit of a
+	// storage clear counts entries in the database, not in the block's overlay.
+	ext.commit_all().expect("committed");
+	let left = || ByWindow::<Test>::iter_prefix((window,)).count();
+	ext.execute_with(|| {
+		assert_eq!(left(), 10);
+		let last_open_block = Work::commit_closes(window) - 1;
+		if System::block_number() < last_open_block {
+			run_to(last_open_block);
+		}
+		assert_eq!(left(), 10, "nothing is cleared while the window takes commitments");
+	});
+	// MaxPrunePerBlock = 4: one for visiting the window, three entries per block.
+	for expected in [7, 4, 1, 0] {
+		ext.commit_all().expect("committed");
+		ext.execute_with(|| {
+			run_to(System::block_number() + 1);
+			assert_eq!(left(), expected);
+		});
+	}
+	ext.execute_with(|| {
+		assert_eq!(crate::pallet::PruneFrom::<Test>::get(), (window + 1, None));
+		// The next window is not touched before its time.
+		ByWindow::<Test>::insert((window + 1, AccountId::new([1; 32]), 1), 1);
+		run_to(Work::commit_closes(window + 1) - 1);
+		assert_eq!(ByWindow::<Test>::iter_prefix((window + 1,)).count(), 1);
+		run_to(Work::commit_closes(window + 1));
+		assert_eq!(ByWindow::<Test>::iter().count(), 0);
 	});
 }
