@@ -416,7 +416,11 @@ fn verified_windows_of_1000_contributors_fit_in_blocks_with_room_to_spare() {
 	]
 	.into_iter()
 	.fold(base.saturating_mul(u64::from(A + 2)), |a, w| a.saturating_add(w));
-	let hooks = W::draw_challenges().saturating_add(W::close_commitment());
+	// The hooks of one window: its draw, its close, and its share of clearing the window's
+	// entries.
+	let hooks = W::draw_challenges()
+		.saturating_add(W::close_commitment())
+		.saturating_add(W::prune_windows(1).saturating_sub(W::prune_windows(0)));
 	let windows_per_block = 1_000 / u64::from(WINDOW_LENGTH);
 	let budget = normal.max_total.expect("the normal class is limited");
 	println!(
@@ -429,8 +433,13 @@ fn verified_windows_of_1000_contributors_fit_in_blocks_with_room_to_spare() {
 	);
 	assert!(calls.ref_time() * windows_per_block * 2 <= budget.ref_time());
 	let max_deadlines: u32 = <Runtime as pallet_pgt_work::Config>::MaxDeadlinesPerBlock::get();
+	let max_prune: u32 = <Runtime as pallet_pgt_work::Config>::MaxPrunePerBlock::get();
 	let worst_hooks = W::on_initialize_idle()
-		.saturating_add(W::close_commitment().max(W::draw_challenges()).saturating_mul(max_deadlines.into()));
+		.saturating_add(W::close_commitment().max(W::draw_challenges()).saturating_mul(max_deadlines.into()))
+		.saturating_add(W::prune_windows(max_prune));
+	// Clearing keeps up: a window's entries are cleared within one window even if twice as
+	// many hosts commit.
+	assert!(u64::from(max_prune) * u64::from(WINDOW_LENGTH) >= 2 * 1_000);
 	let block = weights.max_block;
 	println!("worst work on_initialize: {:.1} ms of {:.0} ms", ms(worst_hooks), ms(block));
 	assert!(worst_hooks.ref_time() * 4 <= block.ref_time());

@@ -60,17 +60,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Work::ByWindow` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Work::NextCommitmentId` (r:1 w:1)
 	/// Proof: `Work::NextCommitmentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Work::Deadlines` (r:17 w:2)
+	/// Storage: `Work::Deadlines` (r:9 w:2)
 	/// Proof: `Work::Deadlines` (`max_values`: None, `max_size`: Some(590), added: 3065, mode: `MaxEncodedLen`)
 	/// Storage: `Work::Commitments` (r:0 w:1)
 	/// Proof: `Work::Commitments` (`max_values`: None, `max_size`: Some(4413), added: 6888, mode: `MaxEncodedLen`)
 	fn commit_work() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1720`
-		//  Estimated: `53095`
-		// Minimum execution time: 89_432_000 picoseconds.
-		Weight::from_parts(95_211_000, 53095)
-			.saturating_add(T::DbWeight::get().reads(20_u64))
+		//  Measured:  `1573`
+		//  Estimated: `28575`
+		// Minimum execution time: 63_244_000 picoseconds.
+		Weight::from_parts(70_084_000, 28575)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Work::Commitments` (r:1 w:1)
@@ -80,10 +80,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `303 + n * (5 ±0)`
 		//  Estimated: `7878`
-		// Minimum execution time: 27_651_000 picoseconds.
-		Weight::from_parts(21_718_482, 7878)
-			// Standard Error: 14_262
-			.saturating_add(Weight::from_parts(9_465_346, 0).saturating_mul(n.into()))
+		// Minimum execution time: 27_010_000 picoseconds.
+		Weight::from_parts(21_962_636, 7878)
+			// Standard Error: 19_921
+			.saturating_add(Weight::from_parts(9_618_809, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -94,10 +94,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `303 + n * (324 ±0)`
 		//  Estimated: `7878`
-		// Minimum execution time: 13_890_000 picoseconds.
-		Weight::from_parts(14_787_773, 7878)
-			// Standard Error: 4_271
-			.saturating_add(Weight::from_parts(1_051_047, 0).saturating_mul(n.into()))
+		// Minimum execution time: 13_741_000 picoseconds.
+		Weight::from_parts(15_957_491, 7878)
+			// Standard Error: 11_268
+			.saturating_add(Weight::from_parts(939_471, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -116,10 +116,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1939 + n * (388 ±0)`
 		//  Estimated: `14198`
-		// Minimum execution time: 248_489_000 picoseconds.
-		Weight::from_parts(254_080_141, 14198)
-			// Standard Error: 21_792
-			.saturating_add(Weight::from_parts(1_566_778, 0).saturating_mul(n.into()))
+		// Minimum execution time: 249_931_000 picoseconds.
+		Weight::from_parts(274_129_877, 14198)
+			// Standard Error: 219_603
+			.saturating_add(Weight::from_parts(2_527_384, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -137,8 +137,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3214`
 		//  Estimated: `86842`
-		// Minimum execution time: 168_390_000 picoseconds.
-		Weight::from_parts(182_320_000, 86842)
+		// Minimum execution time: 169_451_000 picoseconds.
+		Weight::from_parts(227_808_000, 86842)
 			.saturating_add(T::DbWeight::get().reads(30_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -152,16 +152,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::Sessions` (r:1 w:1)
 	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
-	/// Storage: `Work::ByWindow` (r:0 w:1)
-	/// Proof: `Work::ByWindow` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	fn close_commitment() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `5767`
 		//  Estimated: `14198`
-		// Minimum execution time: 201_489_000 picoseconds.
-		Weight::from_parts(210_321_000, 14198)
+		// Minimum execution time: 196_251_000 picoseconds.
+		Weight::from_parts(204_623_000, 14198)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Work::Deadlines` (r:1 w:0)
 	/// Proof: `Work::Deadlines` (`max_values`: None, `max_size`: Some(590), added: 3065, mode: `MaxEncodedLen`)
@@ -169,16 +167,28 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4`
 		//  Estimated: `4055`
-		// Minimum execution time: 2_554_000 picoseconds.
-		Weight::from_parts(2_834_000, 4055)
+		// Minimum execution time: 2_534_000 picoseconds.
+		Weight::from_parts(2_824_000, 4055)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
-	/// PROVISIONAL until `scripts/bench work` is run again.
+	/// Storage: `Work::PruneFrom` (r:1 w:1)
+	/// Proof: `Work::PruneFrom` (`max_values`: Some(1), `max_size`: Some(263), added: 758, mode: `MaxEncodedLen`)
+	/// Storage: `Work::ByWindow` (r:126 w:126)
+	/// Proof: `Work::ByWindow` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 127]`.
 	fn prune_windows(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `62 + n * (78 ±0)`
+		//  Estimated: `1748 + n * (2559 ±0)`
+		// Minimum execution time: 7_241_000 picoseconds.
+		Weight::from_parts(6_995_142, 1748)
+			// Standard Error: 6_985
+			.saturating_add(Weight::from_parts(1_194_542, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_add(n.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(n.into()))
 	}
 }
 
@@ -190,17 +200,17 @@ impl WeightInfo for () {
 	/// Proof: `Work::ByWindow` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Work::NextCommitmentId` (r:1 w:1)
 	/// Proof: `Work::NextCommitmentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Work::Deadlines` (r:17 w:2)
+	/// Storage: `Work::Deadlines` (r:9 w:2)
 	/// Proof: `Work::Deadlines` (`max_values`: None, `max_size`: Some(590), added: 3065, mode: `MaxEncodedLen`)
 	/// Storage: `Work::Commitments` (r:0 w:1)
 	/// Proof: `Work::Commitments` (`max_values`: None, `max_size`: Some(4413), added: 6888, mode: `MaxEncodedLen`)
 	fn commit_work() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1720`
-		//  Estimated: `53095`
-		// Minimum execution time: 89_432_000 picoseconds.
-		Weight::from_parts(95_211_000, 53095)
-			.saturating_add(RocksDbWeight::get().reads(20_u64))
+		//  Measured:  `1573`
+		//  Estimated: `28575`
+		// Minimum execution time: 63_244_000 picoseconds.
+		Weight::from_parts(70_084_000, 28575)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Work::Commitments` (r:1 w:1)
@@ -210,10 +220,10 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `303 + n * (5 ±0)`
 		//  Estimated: `7878`
-		// Minimum execution time: 27_651_000 picoseconds.
-		Weight::from_parts(21_718_482, 7878)
-			// Standard Error: 14_262
-			.saturating_add(Weight::from_parts(9_465_346, 0).saturating_mul(n.into()))
+		// Minimum execution time: 27_010_000 picoseconds.
+		Weight::from_parts(21_962_636, 7878)
+			// Standard Error: 19_921
+			.saturating_add(Weight::from_parts(9_618_809, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -224,10 +234,10 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `303 + n * (324 ±0)`
 		//  Estimated: `7878`
-		// Minimum execution time: 13_890_000 picoseconds.
-		Weight::from_parts(14_787_773, 7878)
-			// Standard Error: 4_271
-			.saturating_add(Weight::from_parts(1_051_047, 0).saturating_mul(n.into()))
+		// Minimum execution time: 13_741_000 picoseconds.
+		Weight::from_parts(15_957_491, 7878)
+			// Standard Error: 11_268
+			.saturating_add(Weight::from_parts(939_471, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -246,10 +256,10 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1939 + n * (388 ±0)`
 		//  Estimated: `14198`
-		// Minimum execution time: 248_489_000 picoseconds.
-		Weight::from_parts(254_080_141, 14198)
-			// Standard Error: 21_792
-			.saturating_add(Weight::from_parts(1_566_778, 0).saturating_mul(n.into()))
+		// Minimum execution time: 249_931_000 picoseconds.
+		Weight::from_parts(274_129_877, 14198)
+			// Standard Error: 219_603
+			.saturating_add(Weight::from_parts(2_527_384, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
@@ -267,8 +277,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `3214`
 		//  Estimated: `86842`
-		// Minimum execution time: 168_390_000 picoseconds.
-		Weight::from_parts(182_320_000, 86842)
+		// Minimum execution time: 169_451_000 picoseconds.
+		Weight::from_parts(227_808_000, 86842)
 			.saturating_add(RocksDbWeight::get().reads(30_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -282,16 +292,14 @@ impl WeightInfo for () {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::Sessions` (r:1 w:1)
 	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
-	/// Storage: `Work::ByWindow` (r:0 w:1)
-	/// Proof: `Work::ByWindow` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	fn close_commitment() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `5767`
 		//  Estimated: `14198`
-		// Minimum execution time: 201_489_000 picoseconds.
-		Weight::from_parts(210_321_000, 14198)
+		// Minimum execution time: 196_251_000 picoseconds.
+		Weight::from_parts(204_623_000, 14198)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Work::Deadlines` (r:1 w:0)
 	/// Proof: `Work::Deadlines` (`max_values`: None, `max_size`: Some(590), added: 3065, mode: `MaxEncodedLen`)
@@ -299,15 +307,27 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `4`
 		//  Estimated: `4055`
-		// Minimum execution time: 2_554_000 picoseconds.
-		Weight::from_parts(2_834_000, 4055)
+		// Minimum execution time: 2_534_000 picoseconds.
+		Weight::from_parts(2_824_000, 4055)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
-	/// PROVISIONAL until `scripts/bench work` is run again.
+	/// Storage: `Work::PruneFrom` (r:1 w:1)
+	/// Proof: `Work::PruneFrom` (`max_values`: Some(1), `max_size`: Some(263), added: 758, mode: `MaxEncodedLen`)
+	/// Storage: `Work::ByWindow` (r:126 w:126)
+	/// Proof: `Work::ByWindow` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 127]`.
 	fn prune_windows(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `62 + n * (78 ±0)`
+		//  Estimated: `1748 + n * (2559 ±0)`
+		// Minimum execution time: 7_241_000 picoseconds.
+		Weight::from_parts(6_995_142, 1748)
+			// Standard Error: 6_985
+			.saturating_add(Weight::from_parts(1_194_542, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_add(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(n.into()))
 	}
 }
