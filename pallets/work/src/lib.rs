@@ -180,8 +180,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextCommitmentId<T: Config> = StorageValue<_, CommitmentId, ValueQuery>;
 
-	/// Commitments from the block they are made until their window can no longer be committed
-	/// to (at most about two windows).
+	/// Commitments from the block they are made until their close, a fixed
+	/// `ChallengeDelay + OpenTimeout + AuditTimeout + 1` blocks later.
 	#[pallet::storage]
 	pub type Commitments<T: Config> = StorageMap<_, Twox64Concat, CommitmentId, Commitment<T>>;
 
@@ -434,7 +434,8 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		/// The duties `select` picks out of the live commitments, oldest first. Views run off
-		/// chain; the scan covers about two windows of commitments.
+		/// chain; the scan covers the commitments of the last `ChallengeDelay + OpenTimeout +
+		/// AuditTimeout + 1` blocks.
 		fn duties_where(
 			select: impl Fn(&Commitment<T>) -> Option<(BlockNumberFor<T>, Vec<u32>, Vec<pgt_primitives::work::TaskLeaf>)>,
 		) -> Vec<Duty<BlockNumberFor<T>>> {

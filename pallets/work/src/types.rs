@@ -79,7 +79,7 @@ pub enum Phase<BlockNumber> {
 		/// Last block in which auditors may vote.
 		audit_by: BlockNumber,
 	},
-	/// Decided; the record stays until its window can no longer be committed to.
+	/// Decided; the record stays until its close.
 	Settled(Verdict),
 }
 
