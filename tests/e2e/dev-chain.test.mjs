@@ -6,7 +6,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util';
 import { encodeAddress } from '@polkadot/util-crypto';
-import { connect, finalizedNumber, rpc, startNode, waitFor } from './lib/node.mjs';
+import { finalizedNumber, rpc, startDevChain, waitFor } from './lib/node.mjs';
 import { PGT, findEvent, freeBalance, sendAndFinalize, totalIssuance } from './lib/tx.mjs';
 
 describe('pgt-node --dev', () => {
@@ -18,13 +18,7 @@ describe('pgt-node --dev', () => {
 
   before(async () => {
     await cryptoWaitReady();
-    node = await startNode({ name: 'dev', args: ['--dev'] });
-    try {
-      await waitFor('two finalized blocks', async () => (await finalizedNumber(node)) >= 2, { timeoutMs: 120_000 });
-      api = await connect(node);
-    } catch (e) {
-      throw new Error(`${e.message}\n--- node log ---\n${node.tail()}`);
-    }
+    ({ node, api } = await startDevChain('dev', { finalized: 2 }));
     keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     alice = keyring.addFromUri('//Alice');
     bob = keyring.addFromUri('//Bob');

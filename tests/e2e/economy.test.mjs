@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
-import { connect, finalizedNumber, startNode, waitFor } from './lib/node.mjs';
+import { startDevChain } from './lib/node.mjs';
 import { PGT, findEvent, sendAndInclude as send } from './lib/tx.mjs';
 import { callView } from './lib/views.mjs';
 
@@ -35,13 +35,7 @@ describe('contributors and sessions on pgt-node --dev', () => {
 
   before(async () => {
     await cryptoWaitReady();
-    node = await startNode({ name: 'economy', args: ['--dev'] });
-    try {
-      await waitFor('a finalized block', async () => (await finalizedNumber(node)) >= 1, { timeoutMs: 120_000 });
-      api = await connect(node);
-    } catch (e) {
-      throw new Error(`${e.message}\n--- node log ---\n${node.tail()}`);
-    }
+    ({ node, api } = await startDevChain('economy'));
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     alice = keyring.addFromUri('//Alice');
     bob = keyring.addFromUri('//Bob');

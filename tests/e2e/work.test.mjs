@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a, cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
-import { bestNumber, connect, finalizedNumber, startNode, waitFor } from './lib/node.mjs';
+import { bestNumber, startDevChain, waitFor } from './lib/node.mjs';
 import { PGT, findEvent, sendAndInclude as send } from './lib/tx.mjs';
 import { callView } from './lib/views.mjs';
 
@@ -78,13 +78,7 @@ describe('verifiable work on pgt-node --dev', () => {
 
   before(async () => {
     await cryptoWaitReady();
-    node = await startNode({ name: 'work', args: ['--dev'] });
-    try {
-      await waitFor('a finalized block', async () => (await finalizedNumber(node)) >= 1, { timeoutMs: 120_000 });
-      api = await connect(node);
-    } catch (e) {
-      throw new Error(`${e.message}\n--- node log ---\n${node.tail()}`);
-    }
+    ({ node, api } = await startDevChain('work'));
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     alice = keyring.addFromUri('//Alice');
     bob = keyring.addFromUri('//Bob');

@@ -163,3 +163,20 @@ export async function connect(node) {
   const provider = new WsProvider(node.rpcUrl, 1000, {}, 30_000);
   return ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
 }
+
+/**
+ * Starts `pgt-node --dev` as `name`, waits for `finalized` finalized blocks and connects a
+ * client. On failure the node is stopped and the error carries the end of its log.
+ */
+export async function startDevChain(name, { finalized = 1 } = {}) {
+  const node = await startNode({ name, args: ['--dev'] });
+  try {
+    const what = finalized === 1 ? 'a finalized block' : `${finalized} finalized blocks`;
+    await waitFor(what, async () => (await finalizedNumber(node)) >= finalized, { timeoutMs: 120_000 });
+    return { node, api: await connect(node) };
+  } catch (e) {
+    const tail = node.tail();
+    await node.stop();
+    throw new Error(`${e.message}\n--- node log ---\n${tail}`);
+  }
+}
