@@ -22,6 +22,7 @@ use polkadot_sdk::{
 		},
 		BoundedVec,
 	},
+	frame_system::pallet_prelude::BlockNumberFor,
 	sp_core::H256,
 	sp_runtime::{traits::Zero, DispatchResult},
 };
@@ -58,6 +59,16 @@ pub fn decide_leaf<'a>(claimed: &H256, votes: impl Iterator<Item = Option<&'a H2
 	}
 }
 
+/// The opening and voting deadlines of a commitment whose challenges are drawn and whose audit
+/// is not decided; the error for any other phase.
+fn challenged_deadlines<T: Config>(c: &Commitment<T>) -> Result<(BlockNumberFor<T>, BlockNumberFor<T>), Error<T>> {
+	match c.phase {
+		Phase::AwaitingDraw { .. } => Err(Error::<T>::NotChallengedYet),
+		Phase::Settled(_) => Err(Error::<T>::AlreadySettled),
+		Phase::Challenged { open_by, audit_by } => Ok((open_by, audit_by)),
+	}
+}
+
 impl<T: Config> Pallet<T> {
 	/// See [`Pallet::open_leaves`].
 	pub fn do_open_leaves(
@@ -67,11 +78,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let mut c = Commitments::<T>::get(id).ok_or(Error::<T>::UnknownCommitment)?;
 		ensure!(c.contributor == who, Error::<T>::NotCommitter);
-		let open_by = match c.phase {
-			Phase::AwaitingDraw { .. } => return Err(Error::<T>::NotChallengedYet.into()),
-			Phase::Settled(_) => return Err(Error::<T>::AlreadySettled.into()),
-			Phase::Challenged { open_by, .. } => open_by,
-		};
+		let (open_by, _) = challenged_deadlines(&c)?;
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		ensure!(now <= open_by, Error::<T>::OpeningTooLate);
 
@@ -98,11 +105,7 @@ impl<T: Config> Pallet<T> {
 		output_hashes: BoundedVec<H256, T::ChallengesPerWindow>,
 	) -> Result<bool, polkadot_sdk::sp_runtime::DispatchError> {
 		let mut c = Commitments::<T>::get(id).ok_or(Error::<T>::UnknownCommitment)?;
-		let audit_by = match c.phase {
-			Phase::AwaitingDraw { .. } => return Err(Error::<T>::NotChallengedYet.into()),
-			Phase::Settled(_) => return Err(Error::<T>::AlreadySettled.into()),
-			Phase::Challenged { audit_by, .. } => audit_by,
-		};
+		let (_, audit_by) = challenged_deadlines(&c)?;
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		ensure!(now <= audit_by, Error::<T>::AuditTooLate);
 		let all_opened = c.all_opened();
@@ -130,13 +133,14 @@ impl<T: Config> Pallet<T> {
 			return (Verdict::MissingOpening, c.auditors.iter().map(|_| None).collect());
 		}
 		let drawn = c.auditors.len() as u32;
-		let decisions: Vec<LeafDecision> = c
-			.challenges
+		// Every leaf is open here, so every challenge has a claimed output.
+		let claimed: Vec<H256> =
+			c.challenges.iter().map(|ch| ch.opened.as_ref().map(|l| l.output_hash).unwrap_or_default()).collect();
+		let decisions: Vec<LeafDecision> = claimed
 			.iter()
 			.enumerate()
-			.map(|(i, ch)| {
-				let claimed = ch.opened.as_ref().map(|l| l.output_hash).unwrap_or_default();
-				decide_leaf(&claimed, c.auditors.iter().map(|a| a.verdicts.as_ref().and_then(|v| v.get(i))), drawn)
+			.map(|(i, claimed)| {
+				decide_leaf(claimed, c.auditors.iter().map(|a| a.verdicts.as_ref().and_then(|v| v.get(i))), drawn)
 			})
 			.collect();
 		let verdict = if decisions.contains(&LeafDecision::Wrong) {
@@ -153,11 +157,10 @@ impl<T: Config> Pallet<T> {
 				let Some(votes) = &a.verdicts else { return Some(false) };
 				let mut decided = false;
 				let mut with_majority = true;
-				for ((d, ch), vote) in decisions.iter().zip(&c.challenges).zip(votes.iter()) {
-					let claimed = ch.opened.as_ref().map(|l| l.output_hash).unwrap_or_default();
+				for ((d, claimed), vote) in decisions.iter().zip(&claimed).zip(votes.iter()) {
 					match d {
-						LeafDecision::Right => with_majority &= *vote == claimed,
-						LeafDecision::Wrong => with_majority &= *vote != claimed,
+						LeafDecision::Right => with_majority &= vote == claimed,
+						LeafDecision::Wrong => with_majority &= vote != claimed,
 						LeafDecision::Open => continue,
 					}
 					decided = true;

@@ -179,7 +179,7 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_verdicts_settling(n: Linear<1, { T::ChallengesPerWindow::get() }>) {
 		fund_pot::<T>();
-		let (id, host, auditors, _, _) = challenged::<T>(n, true);
+		let (id, _, auditors, _, _) = challenged::<T>(n, true);
 		let (last, others) = auditors.split_last().expect("at least one auditor");
 		for a in others {
 			WorkPallet::<T>::do_submit_verdicts(a.clone(), id, accusing::<T>(n)).expect("votes");
@@ -190,7 +190,6 @@ mod benchmarks {
 		submit_verdicts(RawOrigin::Signed(last.clone()), id, verdicts);
 
 		assert_eq!(Commitments::<T>::get(id).expect("kept until close").phase, Phase::Settled(Verdict::Wrong));
-		let _ = host;
 	}
 
 	/// The draw with a full registry scan: only the last entries qualify as auditors.
