@@ -168,6 +168,9 @@ fn hit_sphere(s: &[i32], at: usize, o: [i32; 3], d: [i32; 3]) -> i32 {
 /// (axis × 2 + 1 for the + face), or ([`T_MAX`], 0) for a miss.
 fn hit_box(s: &[i32], at: usize, o: [i32; 3], d: [i32; 3]) -> (i32, i32) {
 	let c = vec3(s, at);
+	if !near_bound(s, at, o, d) {
+		return (T_MAX, 0);
+	}
 	let oc = [o[0] - c[0], o[1] - c[1], o[2] - c[2]];
 	let mut t_near = -T_MAX;
 	let mut t_far = T_MAX;
@@ -198,6 +201,24 @@ fn hit_box(s: &[i32], at: usize, o: [i32; 3], d: [i32; 3]) -> (i32, i32) {
 		return (T_MAX, 0);
 	}
 	(t_near, face)
+}
+
+/// Whether the ray passes within the box's bounding sphere (radius twice its largest half
+/// extent, more than the √3 needed, so fixed-point rounding can never reject a real hit): a
+/// cheap test that spares most rays the slab test's divisions.
+fn near_bound(s: &[i32], at: usize, o: [i32; 3], d: [i32; 3]) -> bool {
+	let c = vec3(s, at);
+	let bound = 2 * s[at + 3].max(s[at + 4]).max(s[at + 5]);
+	let oc = [c[0] - o[0], c[1] - o[1], c[2] - o[2]];
+	let tc = dot(oc, d) >> 12;
+	if tc < -bound {
+		return false;
+	}
+	let q = [oc[0] - ((d[0] * tc) >> 12), oc[1] - ((d[1] * tc) >> 12), oc[2] - ((d[2] * tc) >> 12)];
+	if q[0].abs() > bound || q[1].abs() > bound || q[2].abs() > bound {
+		return false;
+	}
+	dot(q, q) <= bound * bound
 }
 
 /// Whether anything but the floor lies between `o` and the sun (direction `l`).

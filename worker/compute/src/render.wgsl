@@ -112,8 +112,26 @@ struct BoxHit {
     face: i32,
 }
 
+fn near_bound(at: u32, o: vec3<i32>, d: vec3<i32>) -> bool {
+    let c = vec3_at(at);
+    let bound = 2 * max(max(scene[at + 3u], scene[at + 4u]), scene[at + 5u]);
+    let oc = c - o;
+    let tc = idot(oc, d) >> 12u;
+    if (tc < -bound) {
+        return false;
+    }
+    let q = oc - sh12(d * tc);
+    if (abs(q.x) > bound || abs(q.y) > bound || abs(q.z) > bound) {
+        return false;
+    }
+    return idot(q, q) <= bound * bound;
+}
+
 fn hit_box(at: u32, o: vec3<i32>, d: vec3<i32>) -> BoxHit {
     let c = vec3_at(at);
+    if (!near_bound(at, o, d)) {
+        return BoxHit(T_MAX, 0);
+    }
     let oc = o - c;
     var t_near = -T_MAX;
     var t_far = T_MAX;
