@@ -40,6 +40,20 @@ pub fn render_tile(scene: &Scene, width: u16, height: u16, tile: TileRect, out: 
 	}
 }
 
+/// [`render_tile`] on every core: rows are shaded in parallel (rayon's global pool).
+pub fn render_tile_par(scene: &Scene, width: u16, height: u16, tile: TileRect, out: &mut [u8]) {
+	use rayon::prelude::*;
+	let s = scene.words();
+	let (w, h) = (i32::from(width), i32::from(height));
+	let row = usize::from(tile.w) * 4;
+	out.par_chunks_exact_mut(row).take(usize::from(tile.h)).enumerate().for_each(|(j, line)| {
+		let py = i32::from(tile.y) + j as i32;
+		for (i, px) in line.chunks_exact_mut(4).enumerate() {
+			px.copy_from_slice(&shade_pixel(s, w, h, i32::from(tile.x) + i as i32, py).to_le_bytes());
+		}
+	});
+}
+
 /// The colour of pixel (`px`, `py`) of a `w` × `h` frame, packed `0xAABBGGRR` (so its
 /// little-endian bytes are R, G, B, A).
 pub fn shade_pixel(s: &[i32], w: i32, h: i32, px: i32, py: i32) -> u32 {

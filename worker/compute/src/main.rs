@@ -13,7 +13,7 @@ use pgt_compute::{
 	game::{autopilot, GameState},
 	physics, request_adapter,
 	task::{Backend, Executor},
-	AdapterChoice, GpuRenderer, TileGrid,
+	AdapterChoice, GpuRenderer, Scene, TileGrid,
 };
 use pgt_primitives::work::{output_hash, TileRect};
 use std::{
@@ -225,14 +225,23 @@ fn bench(run: &RunArgs, processes: &[usize], ticks: u32) -> Result<()> {
 				times.push(t.elapsed());
 			}
 			let med = median(&mut times);
-			println!(
-				"render {name} {}x{} as {grid:>5} tiles: median {:8.2} ms/frame, {:8.1} tiles/s",
-				run.width,
-				run.height,
-				ms(med),
-				grid.count() as f64 / med.as_secs_f64()
-			);
+			report(name, run, grid, med);
 		}
+		// The CPU reference on one thread: what an auditor's single core does.
+		let mut times = Vec::new();
+		for (n, state) in states.iter().enumerate() {
+			let scene = Scene::build(state, n as u32);
+			let t = Instant::now();
+			let mut at = 0;
+			bytes.resize(usize::from(run.width) * usize::from(run.height) * 4, 0);
+			for tile in &tiles {
+				let len = usize::from(tile.w) * usize::from(tile.h) * 4;
+				pgt_compute::cpu::render_tile(&scene, run.width, run.height, *tile, &mut bytes[at..at + len]);
+				at += len;
+			}
+			times.push(t.elapsed());
+		}
+		report("cpu-1t", run, grid, median(&mut times));
 	}
 	let t = Instant::now();
 	let mut s = GameState::new(run.seed);
@@ -258,7 +267,7 @@ fn bench(run: &RunArgs, processes: &[usize], ticks: u32) -> Result<()> {
 	Ok(())
 }
 
-/// Starts `n` copies of this program, each with its own device, waits until all are ready,
+/// Starts `n` copies of this program, each with its own single-core device, waits until all are ready,
 /// then lets them render their share of every frame's tiles at once; returns the seconds from
 /// the start signal until the last one finished.
 fn parallel_render(run: &RunArgs, n: usize, cpu: bool) -> Result<f64> {
@@ -275,6 +284,8 @@ fn parallel_render(run: &RunArgs, n: usize, cpu: bool) -> Result<f64> {
 		if cpu {
 			cmd.arg("--cpu");
 		}
+		// Each process is one single-core device: one lavapipe thread, one rayon thread.
+		cmd.env("LP_NUM_THREADS", "1").env("RAYON_NUM_THREADS", "1");
 		children.push(cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?);
 	}
 	let mut readers = Vec::new();
@@ -362,6 +373,16 @@ fn write_png(path: &Path, width: u16, height: u16, rgba: &[u8]) -> Result<()> {
 fn median(times: &mut [Duration]) -> Duration {
 	times.sort();
 	times[times.len() / 2]
+}
+
+fn report(name: &str, run: &RunArgs, grid: TileGrid, med: Duration) {
+	println!(
+		"render {name:>6} {}x{} as {grid:>5} tiles: median {:8.2} ms/frame, {:8.1} tiles/s",
+		run.width,
+		run.height,
+		ms(med),
+		grid.count() as f64 / med.as_secs_f64()
+	);
 }
 
 fn ms(d: Duration) -> f64 {

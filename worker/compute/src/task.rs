@@ -28,7 +28,7 @@ pub const DEFAULT_STATE_CAPACITY: usize = 4096;
 pub enum Backend {
 	/// The integer WGSL kernel on a GPU (or lavapipe).
 	Gpu(Box<GpuRenderer>),
-	/// The CPU reference renderer.
+	/// The CPU reference renderer, on every core.
 	Cpu,
 }
 
@@ -44,7 +44,7 @@ impl Backend {
 				let mut at = 0;
 				for t in tiles {
 					let len = usize::from(t.w) * usize::from(t.h) * 4;
-					cpu::render_tile(scene, width, height, *t, &mut out[at..at + len]);
+					cpu::render_tile_par(scene, width, height, *t, &mut out[at..at + len]);
 					at += len;
 				}
 				Ok(())
