@@ -33,9 +33,17 @@ pub enum GpuError {
 	/// The adapter would not give us a device.
 	#[error("could not open the GPU device: {0}")]
 	Device(String),
-	/// Too many tiles for one batch, or a tile bigger than the device can address.
+	/// Too many tiles for one batch.
 	#[error("batch of {0} tiles is larger than {MAX_TILES_PER_BATCH}")]
 	BatchTooLarge(usize),
+	/// The batch's pixels don't fit in one storage buffer of this device.
+	#[error("batch needs {bytes} bytes of pixels, more than this device's {limit}-byte storage buffers")]
+	BatchTooManyBytes {
+		/// Bytes the batch needs.
+		bytes: u64,
+		/// The device's largest storage buffer binding.
+		limit: u64,
+	},
 	/// Reading the results back failed (device lost, timeout...).
 	#[error("reading the rendered tiles back failed: {0}")]
 	Readback(String),
@@ -148,6 +156,10 @@ impl GpuRenderer {
 			max_h = max_h.max(h);
 		}
 		let bytes = u64::from(words) * 4;
+		let limit = u64::from(self.device.limits().max_storage_buffer_binding_size).min(self.device.limits().max_buffer_size);
+		if bytes.next_power_of_two().max(1 << 20) > limit {
+			return Err(GpuError::BatchTooManyBytes { bytes, limit });
+		}
 		self.ensure_capacity(bytes);
 		let Some((pixels, readback, bind_group)) = &self.pixels else {
 			return Err(GpuError::Readback("no pixel buffer".into()));

@@ -89,7 +89,7 @@ enum Cmd {
 #[derive(Args, Clone)]
 struct RunArgs {
 	/// Frames to render (frame n shows tick n).
-	#[arg(long, default_value_t = 60)]
+	#[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
 	frames: u32,
 	/// Tile grid, COLSxROWS.
 	#[arg(long, default_value = "4x4")]
@@ -333,7 +333,7 @@ fn simulate(seed: u64, ticks: u32, inputs: &str) -> Result<()> {
 	let pattern: Vec<u8> = if inputs == "auto" {
 		Vec::new()
 	} else {
-		if inputs.len() % 2 != 0 || inputs.is_empty() {
+		if !inputs.is_ascii() || inputs.len() % 2 != 0 || inputs.is_empty() {
 			bail!("--inputs must be hex byte pairs, like 0102");
 		}
 		(0..inputs.len()).step_by(2).map(|i| u8::from_str_radix(&inputs[i..i + 2], 16)).collect::<Result<_, _>>().context("--inputs must be hex")?

@@ -105,3 +105,18 @@ fn garbage_state_bytes_are_refused_and_nothing_is_remembered() {
 	assert!(ex.state(&output_hash(&nan)).is_none());
 	assert_eq!(ex.insert_state_bytes(&good), Ok(output_hash(&good)));
 }
+
+#[test]
+fn a_batch_too_big_for_the_device_is_refused_before_anything_is_allocated() {
+	let mut ex = gpu_executor();
+	let s = ex.insert_state(GameState::new(1));
+	let whole = TileRect { x: 0, y: 0, w: 3840, h: 2160 };
+	let mut out = Vec::new();
+	// Eight 4K frames' worth of pixels (265 MB) in one dispatch is more than one storage buffer.
+	let err = ex.render_frame_tiles(&s, 0, 3840, 2160, &[whole; 8], &mut out).expect_err("too big");
+	assert!(err.to_string().contains("more than this device's"), "{err}");
+	assert!(out.is_empty());
+	// One 4K tile is fine, and the device still works.
+	ex.render_frame_tiles(&s, 0, 3840, 2160, &[TileRect { x: 0, y: 0, w: 64, h: 64 }], &mut out).expect("renders");
+	assert_eq!(out.len(), 64 * 64 * 4);
+}
