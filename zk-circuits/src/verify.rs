@@ -1,0 +1,110 @@
+//! Decoding and verifying a transaction proof from bytes, `no_std`, generic over the pairing
+//! engine (the runtime passes the host-call BLS12-381 of `sp-crypto-ec-utils`; native code uses
+//! [`crate::Bls12_381`]).
+//!
+//! Everything from outside is decoded canonically: a public input is 32 little-endian bytes
+//! and must be below the field modulus (no second encoding of the same value); proof and key
+//! points use arkworks' compressed encoding, checked to be on the curve and in the prime-order
+//! subgroup.
+
+use crate::{circuit::PUBLIC_INPUTS, Fr};
+use ark_ec::pairing::Pairing;
+use ark_ff::{BigInt, PrimeField};
+use ark_groth16::{prepare_verifying_key, Groth16, Proof, VerifyingKey};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+use ark_std::vec::Vec;
+
+/// Bytes of a compressed proof (A and C in G1, B in G2).
+pub const PROOF_LEN: usize = 48 + 96 + 48;
+
+/// Why a proof was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerifyError {
+	/// The proof bytes are not three valid compressed points in the right subgroups.
+	MalformedProof,
+	/// The verifying key bytes don't decode, or are for another number of inputs.
+	MalformedKey,
+	/// Public input `0` is not the canonical encoding of a field element (≥ the modulus).
+	NonCanonicalInput(u8),
+	/// The proof is well formed but does not verify for these inputs.
+	InvalidProof,
+}
+
+/// Decodes a field element from 32 little-endian bytes, refusing values ≥ the modulus.
+pub fn decode_field(bytes: &[u8; 32]) -> Option<Fr> {
+	let mut limbs = [0u64; 4];
+	for (i, limb) in limbs.iter_mut().enumerate() {
+		let mut b = [0u8; 8];
+		b.copy_from_slice(&bytes[8 * i..8 * i + 8]);
+		*limb = u64::from_le_bytes(b);
+	}
+	Fr::from_bigint(BigInt::new(limbs))
+}
+
+/// The canonical 32-byte little-endian encoding of a field element.
+pub fn encode_field(f: &Fr) -> [u8; 32] {
+	let mut out = [0u8; 32];
+	for (i, limb) in f.into_bigint().0.iter().enumerate() {
+		out[8 * i..8 * i + 8].copy_from_slice(&limb.to_le_bytes());
+	}
+	out
+}
+
+/// Decodes a verifying key (compressed, validated).
+pub fn decode_key<E: Pairing>(bytes: &[u8]) -> Result<VerifyingKey<E>, VerifyError> {
+	let vk = VerifyingKey::<E>::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes).map_err(|_| VerifyError::MalformedKey)?;
+	if vk.gamma_abc_g1.len() != PUBLIC_INPUTS + 1 {
+		return Err(VerifyError::MalformedKey);
+	}
+	Ok(vk)
+}
+
+/// Decodes a proof (compressed, validated).
+pub fn decode_proof<E: Pairing>(bytes: &[u8]) -> Result<Proof<E>, VerifyError> {
+	if bytes.len() != PROOF_LEN {
+		return Err(VerifyError::MalformedProof);
+	}
+	Proof::<E>::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes).map_err(|_| VerifyError::MalformedProof)
+}
+
+/// Encodes a proof compressed ([`PROOF_LEN`] bytes).
+pub fn encode_proof<E: Pairing>(proof: &Proof<E>) -> Vec<u8> {
+	let mut out = Vec::with_capacity(PROOF_LEN);
+	proof.serialize_compressed(&mut out).expect("writing to a Vec cannot fail");
+	out
+}
+
+/// Decodes the public inputs, canonically.
+pub fn decode_inputs(inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<Vec<Fr>, VerifyError> {
+	inputs.iter().enumerate().map(|(i, b)| decode_field(b).ok_or(VerifyError::NonCanonicalInput(i as u8))).collect()
+}
+
+/// Verifies `proof` for `inputs` under the verifying key `vk`, all given as bytes.
+pub fn verify<E: Pairing<ScalarField = Fr>>(vk: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
+	let inputs = decode_inputs(inputs)?;
+	let vk = decode_key::<E>(vk)?;
+	let proof = decode_proof::<E>(proof)?;
+	let pvk = prepare_verifying_key(&vk);
+	match Groth16::<E>::verify_proof(&pvk, &proof, &inputs) {
+		Ok(true) => Ok(()),
+		_ => Err(VerifyError::InvalidProof),
+	}
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+	use super::*;
+	use ark_ff::{BigInteger, Field};
+
+	#[test]
+	fn field_elements_decode_only_below_the_modulus() {
+		let x = Fr::from(123456789u64);
+		assert_eq!(decode_field(&encode_field(&x)), Some(x));
+		let minus_one = -Fr::ONE;
+		assert_eq!(decode_field(&encode_field(&minus_one)), Some(minus_one));
+		let mut modulus = [0u8; 32];
+		modulus.copy_from_slice(&Fr::MODULUS.to_bytes_le());
+		assert_eq!(decode_field(&modulus), None, "r itself would alias 0");
+		assert_eq!(decode_field(&[0xFF; 32]), None);
+	}
+}
