@@ -6,7 +6,7 @@
 //! ([`currency`]), contributors' hardware profiles and the registry trait ([`contributors`]),
 //! reputation math ([`reputation`]), session receipts ([`sessions`]), the dynamic rate
 //! ([`rate`]), and the micro-tasks of verifiable work with their Merkle tree ([`work`],
-//! [`merkle`]).
+//! [`merkle`]), and the external data of shielded transactions ([`shielded`]).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -26,6 +26,7 @@ pub mod merkle;
 pub mod rate;
 pub mod reputation;
 pub mod sessions;
+pub mod shielded;
 pub mod work;
 
 pub use currency::*;

@@ -31,8 +31,7 @@ use ark_std::vec::Vec;
 
 /// Bits of every value.
 pub const VALUE_BITS: usize = 64;
-/// Number of public inputs.
-pub const PUBLIC_INPUTS: usize = 7;
+pub use crate::verify::PUBLIC_INPUTS;
 
 /// The public inputs of one transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

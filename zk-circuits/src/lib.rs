@@ -8,6 +8,7 @@
 
 extern crate alloc;
 
+#[cfg(feature = "circuit")]
 pub mod circuit;
 pub mod note;
 pub mod poseidon;

@@ -7,12 +7,15 @@
 //! points use arkworks' compressed encoding, checked to be on the curve and in the prime-order
 //! subgroup.
 
-use crate::{circuit::PUBLIC_INPUTS, Fr};
+use crate::Fr;
 use ark_ec::pairing::Pairing;
 use ark_ff::{BigInt, PrimeField};
 use ark_groth16::{prepare_verifying_key, Groth16, Proof, VerifyingKey};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use ark_std::vec::Vec;
+
+/// Number of public inputs: root, 2 nullifiers, 2 output commitments, public amount, ext data hash.
+pub const PUBLIC_INPUTS: usize = 7;
 
 /// Bytes of a compressed proof (A and C in G1, B in G2).
 pub const PROOF_LEN: usize = 48 + 96 + 48;
