@@ -3,7 +3,7 @@
 //! (`//Alice`, `//Bob`, …), which are public: never use them for anything of value.
 
 use crate::{
-	AccountId, BalancesConfig, BabeConfig, GrandpaConfig, RuntimeGenesisConfig, SessionsConfig, SudoConfig,
+	AccountId, BalancesConfig, BabeConfig, GrandpaConfig, RuntimeGenesisConfig, SessionsConfig, ShieldedConfig, SudoConfig,
 	BABE_GENESIS_EPOCH_CONFIG, EXISTENTIAL_DEPOSIT, PGT,
 };
 use alloc::{vec, vec::Vec};
@@ -60,6 +60,7 @@ fn testnet_genesis(validators: Vec<Validator>, endowed: Vec<AccountId>, root: Ac
 			games: vec![(crate::configs::ARENA_GAME, pgt_primitives::sessions::ComplexityTier::Standard)],
 			base_rate: crate::configs::GENESIS_BASE_RATE,
 		},
+		shielded: ShieldedConfig { verifying_key: pgt_zk::INSECURE_DEV_VERIFYING_KEY.to_vec(), ..Default::default() },
 		..Default::default()
 	};
 	// Serialising a config built from known values cannot fail.

@@ -176,4 +176,6 @@ mod runtime {
 	pub type Sessions = pallet_pgt_sessions;
 	#[runtime::pallet_index(12)]
 	pub type Work = pallet_pgt_work;
+	#[runtime::pallet_index(13)]
+	pub type Shielded = pallet_pgt_shielded;
 }

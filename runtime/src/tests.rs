@@ -322,7 +322,7 @@ fn economy_pallets_are_documented_in_metadata() {
 			assert!(!variant.docs.is_empty(), "{pallet}::{what}::{} is documented", variant.name);
 		}
 	};
-	for name in ["Contributors", "Sessions", "Work"] {
+	for name in ["Contributors", "Sessions", "Work", "Shielded"] {
 		let pallet: &PalletMetadataIR<_> = metadata.pallets.iter().find(|p| p.name == name).expect("in metadata");
 		variants_documented(&pallet.calls.as_ref().expect("calls").ty, "calls", name);
 		variants_documented(&pallet.event.as_ref().expect("events").ty, "events", name);
@@ -445,4 +445,62 @@ fn verified_windows_of_1000_contributors_fit_in_blocks_with_room_to_spare() {
 	assert!(worst_hooks.ref_time() * 4 <= block.ref_time());
 	// Proof size: every call fits the block's PoV limit many times over.
 	assert!(calls.proof_size() * windows_per_block * 2 <= budget.proof_size());
+}
+
+/// The dev genesis sets the INSECURE dev verifying key and endows the pool with the existential
+/// deposit; a real proof shields PGT on the real runtime, verified through the host-call path.
+#[test]
+fn development_genesis_has_the_dev_key_and_a_shield_goes_through() {
+	use pgt_zk::{
+		circuit::{public_amount, InputNote, PublicInputs, TransactionCircuit, Witness},
+		note::{public_key, Note},
+		prove::{load_insecure_dev_proving_key, prove},
+		verify::{decode_field, encode_field},
+		Fr,
+	};
+	use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		System::set_block_number(1);
+		assert_eq!(pallet_pgt_shielded::KeyVersion::<Runtime>::get(), 1);
+		assert_eq!(
+			pallet_pgt_shielded::VerifyingKeys::<Runtime>::get(1).map(|k| k.into_inner()),
+			Some(pgt_zk::INSECURE_DEV_VERIFYING_KEY.to_vec())
+		);
+		let pool = crate::Shielded::pool_account();
+		assert_eq!(Balances::balance(&pool), crate::EXISTENTIAL_DEPOSIT);
+
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let before = Balances::balance(&alice);
+		let sk = Fr::from(5u64);
+		let inputs = [InputNote::dummy::<32>(Fr::from(6u64), Fr::from(7u64)), InputNote::dummy::<32>(Fr::from(8u64), Fr::from(9u64))];
+		let outputs = [Note { value: 10 * PGT as u64, owner: public_key(sk), blinding: Fr::from(1u64) }, Note { value: 0, owner: public_key(sk), blinding: Fr::from(2u64) }];
+		let ext = pgt_primitives::shielded::ExtData::<AccountId, Balance, u32> { recipient: None, ext_amount: 10 * PGT as i128, relayer: None, fee: 0, expiry: 10 };
+		let notes: [polkadot_sdk::frame_support::BoundedVec<u8, _>; 2] = [Default::default(), Default::default()];
+		let ext_hash = pgt_primitives::shielded::ext_data_hash(&crate::Shielded::genesis_hash(), &ext, &[&notes[0], &notes[1]]);
+		let root = crate::Shielded::tree().root;
+		let public = PublicInputs {
+			root,
+			nullifiers: [inputs[0].nullifier(), inputs[1].nullifier()],
+			commitments: [outputs[0].commitment(), outputs[1].commitment()],
+			public_amount: public_amount(10 * PGT as i128),
+			ext_data_hash: decode_field(&ext_hash).expect("canonical"),
+		};
+		let pk = load_insecure_dev_proving_key().expect("committed dev key");
+		let proof = prove(&pk, TransactionCircuit::<32> { public, witness: Witness { inputs, outputs } }, &mut ChaCha20Rng::seed_from_u64(1)).expect("prove");
+		let tx = pallet_pgt_shielded::TransactionInputs {
+			root: encode_field(&root),
+			nullifiers: public.nullifiers.map(|f| encode_field(&f)),
+			commitments: public.commitments.map(|f| encode_field(&f)),
+		};
+		assert!(crate::Shielded::transact(
+			crate::RuntimeOrigin::signed(alice.clone()),
+			polkadot_sdk::frame_support::BoundedVec::truncate_from(proof),
+			tx,
+			ext,
+			notes
+		)
+		.is_ok());
+		assert_eq!(Balances::balance(&alice), before - 10 * PGT);
+		assert_eq!(Balances::balance(&pool), crate::EXISTENTIAL_DEPOSIT + 10 * PGT);
+	});
 }

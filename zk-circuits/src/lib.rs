@@ -20,5 +20,10 @@ pub mod prove;
 
 pub use ark_bls12_381::{Bls12_381, Fr};
 
-/// Depth of the note tree on chain: 2³² notes.
+/// Depth of the note tree on chain: 2^32 notes.
 pub const TREE_DEPTH: usize = 32;
+
+/// The verifying key of the **INSECURE dev setup** for depth [`TREE_DEPTH`] (compressed): for
+/// dev and test chains only. Anyone can recompute that setup's secrets and forge proofs; a
+/// production chain sets the key of a real ceremony by Root (see `docs/shielded.md`).
+pub const INSECURE_DEV_VERIFYING_KEY: &[u8] = include_bytes!("../keys/tx-depth32.INSECURE-dev.vk");

@@ -19,7 +19,7 @@ pub const INSECURE_DEV_SETUP_SEED: &[u8; 32] = b"pgt INSECURE dev setup, v1 ----
 /// The committed dev proving key for depth [`TREE_DEPTH`] (compressed).
 pub const DEV_PROVING_KEY_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/keys/tx-depth32.INSECURE-dev.pk");
 /// The committed dev verifying key for depth [`TREE_DEPTH`] (compressed).
-pub const DEV_VERIFYING_KEY: &[u8] = include_bytes!("../keys/tx-depth32.INSECURE-dev.vk");
+pub const DEV_VERIFYING_KEY: &[u8] = crate::INSECURE_DEV_VERIFYING_KEY;
 
 /// Runs the INSECURE dev setup for a tree of depth `D` (deterministic: same keys every time).
 pub fn insecure_dev_setup<const D: usize>() -> Result<(ProvingKey<Bls12_381>, VerifyingKey<Bls12_381>), SynthesisError> {

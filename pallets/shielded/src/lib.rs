@@ -295,6 +295,33 @@ pub mod pallet {
 		}
 	}
 
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// The note tree's root now, and how many leaves it has.
+		pub fn tree_root() -> (FieldBytes, u64) {
+			let t = Self::tree();
+			(encode_field(&t.root), t.next_index)
+		}
+
+		/// Whether a proof may be made against `root` now (the current root or a recent one).
+		pub fn root_is_known(root: FieldBytes) -> bool {
+			Self::is_known_root(&root)
+		}
+
+		/// Whether `nullifier` has been spent.
+		pub fn is_spent(nullifier: FieldBytes) -> bool {
+			Nullifiers::<T>::contains_key(nullifier)
+		}
+
+		/// Up to 256 notes from leaf `from` on: (index, commitment, encrypted note), for wallets
+		/// to rebuild the tree and find their notes. Leaf 0 is the genesis leaf
+		/// ([`genesis_leaf`]), which has no note.
+		pub fn notes_from(from: u64, count: u32) -> Vec<(u64, FieldBytes, Vec<u8>)> {
+			let end = from.saturating_add(u64::from(count.min(256))).min(Self::tree().next_index);
+			(from..end).filter_map(|i| Notes::<T>::get(i).map(|(cm, note)| (i, cm, note.into_inner()))).collect()
+		}
+	}
+
 	impl<T: Config> Pallet<T> {
 		/// The pool account: it holds all shielded PGT.
 		pub fn pool_account() -> T::AccountId {

@@ -181,6 +181,13 @@ fn shield_transfer_unshield_with_every_balance_checked() {
 		assert_eq!(Balances::total_issuance(), issuance, "nothing minted or burned");
 		assert_eq!(Shielded::tree().next_index, 7, "genesis leaf and three transactions' outputs");
 		assert_eq!(Notes::<Test>::get(5).map(|n| n.0), Some(encode_field(&unshield.outputs[0].commitment())));
+		// What a wallet reads: every note after the genesis leaf, the root, spent nullifiers.
+		let notes = Shielded::notes_from(0, 10);
+		assert_eq!(notes.len(), 6);
+		assert_eq!(notes[0], (1, shield.inputs.commitments[0], b"note 0 for test".to_vec()));
+		assert_eq!(Shielded::tree_root(), (encode_field(&alice.tree.root()), 7));
+		assert!(Shielded::is_spent(send.inputs.nullifiers[0]) && !Shielded::is_spent([1u8; 32]));
+		assert!(Shielded::root_is_known(encode_field(&alice.tree.root())));
 
 		// Spending Alice's note again: refused, and nothing changes.
 		let again = alice.build(&[], [(0, alice.address()), (0, alice.address())], ext(None, 0, None, 0));

@@ -4,6 +4,7 @@ pub mod consensus;
 pub mod economy;
 pub mod fees;
 pub mod governance;
+pub mod shielded;
 pub mod system;
 pub mod work;
 
@@ -11,5 +12,6 @@ pub use consensus::*;
 pub use economy::*;
 pub use fees::*;
 pub use governance::*;
+pub use shielded::*;
 pub use system::*;
 pub use work::*;

@@ -1,0 +1,64 @@
+//! Criterion benchmarks of shielded transactions. Figures and commands in docs/benchmarks.md.
+//!
+//! `cargo bench -p pgt-zk` proves on one thread; `cargo bench -p pgt-zk --features parallel`
+//! with `RAYON_NUM_THREADS=1` or `2` measures multi-threaded proving.
+
+use ark_std::rand::SeedableRng;
+use criterion::{criterion_group, criterion_main, Criterion};
+use pgt_zk::{
+	circuit::{public_amount, InputNote, PublicInputs, TransactionCircuit, Witness},
+	note::{public_key, Note},
+	poseidon::{compress, hash, TAG_NOTE},
+	prove::{load_insecure_dev_proving_key, prove},
+	tree::{Frontier, MerkleTree},
+	verify::{encode_field, verify},
+	Bls12_381, Fr, INSECURE_DEV_VERIFYING_KEY, TREE_DEPTH,
+};
+use rand_chacha::ChaCha20Rng;
+use std::{hint::black_box, time::Duration};
+
+fn transfer() -> TransactionCircuit<TREE_DEPTH> {
+	let (alice, bob) = (Fr::from(1001u64), Fr::from(2002u64));
+	let mut tree = MerkleTree::<TREE_DEPTH>::default();
+	let notes = [Note { value: 7, owner: public_key(alice), blinding: Fr::from(11u64) }, Note { value: 5, owner: public_key(alice), blinding: Fr::from(12u64) }];
+	for n in &notes {
+		tree.insert(n.commitment()).unwrap();
+	}
+	let inputs = [InputNote { note: notes[0], sk: alice, path: tree.path(0).unwrap() }, InputNote { note: notes[1], sk: alice, path: tree.path(1).unwrap() }];
+	let outputs = [Note { value: 9, owner: public_key(bob), blinding: Fr::from(21u64) }, Note { value: 3, owner: public_key(alice), blinding: Fr::from(22u64) }];
+	let public = PublicInputs {
+		root: tree.root(),
+		nullifiers: [inputs[0].nullifier(), inputs[1].nullifier()],
+		commitments: [outputs[0].commitment(), outputs[1].commitment()],
+		public_amount: public_amount(0),
+		ext_data_hash: Fr::from(4242u64),
+	};
+	TransactionCircuit { public, witness: Witness { inputs, outputs } }
+}
+
+fn bench(c: &mut Criterion) {
+	let pk = load_insecure_dev_proving_key().expect("committed dev key");
+	let circuit = transfer();
+	let inputs: [[u8; 32]; 7] = {
+		let v = circuit.public.to_vec();
+		core::array::from_fn(|i| encode_field(&v[i]))
+	};
+	let proof = prove(&pk, circuit.clone(), &mut ChaCha20Rng::seed_from_u64(1)).expect("prove");
+
+	let mut g = c.benchmark_group("groth16");
+	g.sample_size(10).measurement_time(Duration::from_secs(15)).warm_up_time(Duration::from_secs(2));
+	g.bench_function("prove_2in2out_depth32", |b| b.iter(|| prove(&pk, circuit.clone(), &mut ChaCha20Rng::seed_from_u64(2)).expect("prove")));
+	g.bench_function("verify_native", |b| b.iter(|| verify::<Bls12_381>(INSECURE_DEV_VERIFYING_KEY, black_box(&proof), &inputs).expect("valid")));
+	g.finish();
+
+	let mut g = c.benchmark_group("poseidon");
+	let (x, y) = (Fr::from(3u64), Fr::from(4u64));
+	g.bench_function("compress", |b| b.iter(|| compress(black_box(x), black_box(y))));
+	g.bench_function("note_commitment", |b| b.iter(|| hash(TAG_NOTE, black_box(&[x, y, x]))));
+	let mut f = Frontier::<TREE_DEPTH>::default();
+	g.bench_function("frontier_insert_depth32", |b| b.iter(|| f.insert(black_box(x)).expect("room")));
+	g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
