@@ -463,7 +463,7 @@ fn development_genesis_has_the_dev_key_and_a_shield_goes_through() {
 		System::set_block_number(1);
 		assert_eq!(pallet_pgt_shielded::KeyVersion::<Runtime>::get(), 1);
 		assert_eq!(
-			pallet_pgt_shielded::VerifyingKeys::<Runtime>::get(1).map(|k| k.into_inner()),
+			pallet_pgt_shielded::VerifyingKeys::<Runtime>::get(1).map(|k| k.key.into_inner()),
 			Some(pgt_zk::INSECURE_DEV_VERIFYING_KEY.to_vec())
 		);
 		let pool = crate::Shielded::pool_account();

@@ -57,17 +57,41 @@ fn build_config() -> PoseidonConfig<Fr> {
 	PoseidonConfig::new(FULL_ROUNDS, PARTIAL_ROUNDS, ALPHA, mds, ark, RATE, 1)
 }
 
-/// `H(tag, inputs...)`: the sponge absorbs the tag and the inputs, then squeezes one element.
-pub fn hash(tag: u64, inputs: &[Fr]) -> Fr {
-	let mut all = Vec::with_capacity(inputs.len() + 1);
-	all.push(Fr::from(tag));
-	all.extend_from_slice(inputs);
-	poseidon::CRH::<Fr>::evaluate(&config(), all.as_slice()).expect("the Poseidon sponge cannot fail")
+/// A Poseidon instance holding its configuration, for many hashes in a row (building the
+/// configuration from the frozen constants costs about as much as a hash).
+pub struct Hasher {
+	config: PoseidonConfig<Fr>,
 }
 
-/// The tree's node hash: two-to-one compression of two children.
+impl Default for Hasher {
+	fn default() -> Self {
+		Hasher { config: config() }
+	}
+}
+
+impl Hasher {
+	/// `H(tag, inputs...)`: the sponge absorbs the tag and the inputs, then squeezes one element.
+	pub fn hash(&self, tag: u64, inputs: &[Fr]) -> Fr {
+		let mut all = Vec::with_capacity(inputs.len() + 1);
+		all.push(Fr::from(tag));
+		all.extend_from_slice(inputs);
+		poseidon::CRH::<Fr>::evaluate(&self.config, all.as_slice()).expect("the Poseidon sponge cannot fail")
+	}
+
+	/// The tree's node hash: two-to-one compression of two children.
+	pub fn compress(&self, left: Fr, right: Fr) -> Fr {
+		poseidon::TwoToOneCRH::<Fr>::compress(&self.config, left, right).expect("the Poseidon sponge cannot fail")
+	}
+}
+
+/// `H(tag, inputs...)` with a fresh [`Hasher`].
+pub fn hash(tag: u64, inputs: &[Fr]) -> Fr {
+	Hasher::default().hash(tag, inputs)
+}
+
+/// Two-to-one compression with a fresh [`Hasher`].
 pub fn compress(left: Fr, right: Fr) -> Fr {
-	poseidon::TwoToOneCRH::<Fr>::compress(&config(), left, right).expect("the Poseidon sponge cannot fail")
+	Hasher::default().compress(left, right)
 }
 
 #[cfg(all(test, feature = "std"))]

@@ -8,9 +8,9 @@
 //! subgroup.
 
 use crate::Fr;
-use ark_ec::pairing::Pairing;
+use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup};
 use ark_ff::{BigInt, PrimeField};
-use ark_groth16::{prepare_verifying_key, Groth16, Proof, VerifyingKey};
+use ark_groth16::{prepare_verifying_key, Groth16, PreparedVerifyingKey, Proof, VerifyingKey};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use ark_std::vec::Vec;
 
@@ -88,6 +88,42 @@ pub fn verify<E: Pairing<ScalarField = Fr>>(vk: &[u8], proof: &[u8], inputs: &[[
 	let vk = decode_key::<E>(vk)?;
 	let proof = decode_proof::<E>(proof)?;
 	let pvk = prepare_verifying_key(&vk);
+	match Groth16::<E>::verify_proof(&pvk, &proof, &inputs) {
+		Ok(true) => Ok(()),
+		_ => Err(VerifyError::InvalidProof),
+	}
+}
+
+/// `e(alpha, beta)` of a verifying key (uncompressed, 576 bytes): the one pairing of
+/// verification that depends only on the key, so a chain computes it once, when the key is set.
+pub fn alpha_beta<E: Pairing>(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
+	let vk = decode_key::<E>(vk)?;
+	let mut out = Vec::new();
+	E::pairing(vk.alpha_g1, vk.beta_g2).0.serialize_uncompressed(&mut out).map_err(|_| VerifyError::MalformedKey)?;
+	Ok(out)
+}
+
+/// [`verify`] for a key that was checked when it was stored: the key's points are not checked
+/// again and `e(alpha, beta)` comes from [`alpha_beta`]. The proof and inputs are checked as always.
+pub fn verify_with_checked_key<E: Pairing<ScalarField = Fr>>(
+	vk: &[u8],
+	alpha_beta: &[u8],
+	proof: &[u8],
+	inputs: &[[u8; 32]; PUBLIC_INPUTS],
+) -> Result<(), VerifyError> {
+	let inputs = decode_inputs(inputs)?;
+	let proof = decode_proof::<E>(proof)?;
+	let vk = VerifyingKey::<E>::deserialize_with_mode(vk, Compress::Yes, Validate::No).map_err(|_| VerifyError::MalformedKey)?;
+	if vk.gamma_abc_g1.len() != PUBLIC_INPUTS + 1 {
+		return Err(VerifyError::MalformedKey);
+	}
+	let alpha_g1_beta_g2 = E::TargetField::deserialize_with_mode(alpha_beta, Compress::No, Validate::No).map_err(|_| VerifyError::MalformedKey)?;
+	let pvk = PreparedVerifyingKey {
+		gamma_g2_neg_pc: (-vk.gamma_g2.into_group()).into_affine().into(),
+		delta_g2_neg_pc: (-vk.delta_g2.into_group()).into_affine().into(),
+		alpha_g1_beta_g2,
+		vk,
+	};
 	match Groth16::<E>::verify_proof(&pvk, &proof, &inputs) {
 		Ok(true) => Ok(()),
 		_ => Err(VerifyError::InvalidProof),

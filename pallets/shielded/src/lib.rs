@@ -46,7 +46,7 @@ use pgt_primitives::shielded::{ext_data_hash, ExtData, FieldBytes};
 use pgt_zk::{
 	note::Note,
 	tree::Frontier,
-	verify::{decode_field, decode_key, encode_field, VerifyError, PUBLIC_INPUTS},
+	verify::{decode_field, encode_field, VerifyError, PUBLIC_INPUTS},
 	TREE_DEPTH,
 };
 use polkadot_sdk::{
@@ -116,9 +116,10 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// Verifying keys by version (compressed arkworks encoding, points checked when set).
+	/// Verifying keys by version (compressed arkworks encoding, points checked when set, with
+	/// `e(alpha, beta)` computed then).
 	#[pallet::storage]
-	pub type VerifyingKeys<T: Config> = StorageMap<_, Twox64Concat, u32, BoundedVec<u8, ConstU32<MAX_KEY_LEN>>>;
+	pub type VerifyingKeys<T: Config> = StorageMap<_, Twox64Concat, u32, StoredKey>;
 
 	/// The version of the verifying key in force (0: none set, transactions are refused).
 	#[pallet::storage]
@@ -356,8 +357,11 @@ pub mod pallet {
 		}
 
 		pub(crate) fn do_set_verifying_key(key: Vec<u8>) -> DispatchResult {
-			decode_key::<pgt_zk::Bls12_381>(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
-			let key: BoundedVec<u8, ConstU32<MAX_KEY_LEN>> = key.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+			let alpha_beta = T::Verifier::prepare(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+			let key = StoredKey {
+				key: key.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,
+				alpha_beta: alpha_beta.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,
+			};
 			let version = KeyVersion::<T>::get().saturating_add(1);
 			VerifyingKeys::<T>::insert(version, key);
 			KeyVersion::<T>::put(version);
@@ -405,7 +409,7 @@ pub mod pallet {
 				encode_field(&public_amount),
 				ext_hash,
 			];
-			T::Verifier::verify(&key, proof, &public).map_err(|e| match e {
+			T::Verifier::verify(&key.key, &key.alpha_beta, proof, &public).map_err(|e| match e {
 				VerifyError::MalformedProof => Error::<T>::MalformedProof,
 				VerifyError::MalformedKey => Error::<T>::NoVerifyingKey,
 				VerifyError::NonCanonicalInput(_) => Error::<T>::NonCanonicalInput,

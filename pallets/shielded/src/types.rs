@@ -52,3 +52,12 @@ pub struct TransactionInputs {
 	/// Commitments of the two notes created.
 	pub commitments: [FieldBytes; 2],
 }
+
+/// A verifying key as stored: its compressed bytes (checked when set) and `e(alpha, beta)`.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct StoredKey {
+	/// The key, compressed.
+	pub key: BoundedVec<u8, ConstU32<{ crate::MAX_KEY_LEN }>>,
+	/// `e(alpha, beta)`, uncompressed (576 bytes).
+	pub alpha_beta: BoundedVec<u8, ConstU32<576>>,
+}

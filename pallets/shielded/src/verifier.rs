@@ -3,12 +3,16 @@
 //! the fallback). The runtime picks one with [`crate::Config::Verifier`]; the benchmarks measure
 //! both.
 
-use pgt_zk::verify::{verify, VerifyError, PUBLIC_INPUTS};
+use alloc::vec::Vec;
+use pgt_zk::verify::{alpha_beta, verify_with_checked_key, VerifyError, PUBLIC_INPUTS};
 
-/// Verifies a transaction proof given as bytes.
+/// Verifies transaction proofs given as bytes.
 pub trait ProofVerifier {
-	/// `Ok` if `proof` verifies for `inputs` under the verifying key `vk`.
-	fn verify(vk: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError>;
+	/// Checks a verifying key (points on curve, in subgroup, 7 inputs) and returns
+	/// `e(alpha, beta)`, which [`ProofVerifier::verify`] then needs.
+	fn prepare(vk: &[u8]) -> Result<Vec<u8>, VerifyError>;
+	/// `Ok` if `proof` verifies for `inputs` under the checked key `vk`.
+	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError>;
 }
 
 /// Pairing and multi-scalar multiplication through the node's BLS12-381 host functions
@@ -16,8 +20,11 @@ pub trait ProofVerifier {
 pub struct HostCallVerifier;
 
 impl ProofVerifier for HostCallVerifier {
-	fn verify(vk: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
-		verify::<sp_crypto_ec_utils::bls12_381::Bls12_381>(vk, proof, inputs)
+	fn prepare(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
+		alpha_beta::<sp_crypto_ec_utils::bls12_381::Bls12_381>(vk)
+	}
+	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
+		verify_with_checked_key::<sp_crypto_ec_utils::bls12_381::Bls12_381>(vk, alpha_beta, proof, inputs)
 	}
 }
 
@@ -25,7 +32,10 @@ impl ProofVerifier for HostCallVerifier {
 pub struct PureVerifier;
 
 impl ProofVerifier for PureVerifier {
-	fn verify(vk: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
-		verify::<pgt_zk::Bls12_381>(vk, proof, inputs)
+	fn prepare(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
+		alpha_beta::<pgt_zk::Bls12_381>(vk)
+	}
+	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
+		verify_with_checked_key::<pgt_zk::Bls12_381>(vk, alpha_beta, proof, inputs)
 	}
 }
