@@ -357,7 +357,7 @@ pub mod pallet {
 		}
 
 		pub(crate) fn do_set_verifying_key(key: Vec<u8>) -> DispatchResult {
-			let alpha_beta = T::Verifier::prepare(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+			let alpha_beta = verifier::prepare_key(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
 			let key = StoredKey {
 				key: key.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,
 				alpha_beta: alpha_beta.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,

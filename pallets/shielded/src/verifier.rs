@@ -6,11 +6,16 @@
 use alloc::vec::Vec;
 use pgt_zk::verify::{alpha_beta, verify_with_checked_key, VerifyError, PUBLIC_INPUTS};
 
+/// Checks a verifying key (points on curve, in subgroup, 7 inputs) and returns
+/// `e(alpha, beta)`, which [`ProofVerifier::verify`] then needs. Always computed in pure
+/// arkworks: it also runs when genesis is built, by executors that have no BLS12-381 host
+/// functions (the chain-spec builder), and the result's bytes are the same either way.
+pub fn prepare_key(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
+	alpha_beta::<pgt_zk::Bls12_381>(vk)
+}
+
 /// Verifies transaction proofs given as bytes.
 pub trait ProofVerifier {
-	/// Checks a verifying key (points on curve, in subgroup, 7 inputs) and returns
-	/// `e(alpha, beta)`, which [`ProofVerifier::verify`] then needs.
-	fn prepare(vk: &[u8]) -> Result<Vec<u8>, VerifyError>;
 	/// `Ok` if `proof` verifies for `inputs` under the checked key `vk`.
 	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError>;
 }
@@ -20,9 +25,6 @@ pub trait ProofVerifier {
 pub struct HostCallVerifier;
 
 impl ProofVerifier for HostCallVerifier {
-	fn prepare(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
-		alpha_beta::<sp_crypto_ec_utils::bls12_381::Bls12_381>(vk)
-	}
 	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
 		verify_with_checked_key::<sp_crypto_ec_utils::bls12_381::Bls12_381>(vk, alpha_beta, proof, inputs)
 	}
@@ -32,9 +34,6 @@ impl ProofVerifier for HostCallVerifier {
 pub struct PureVerifier;
 
 impl ProofVerifier for PureVerifier {
-	fn prepare(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
-		alpha_beta::<pgt_zk::Bls12_381>(vk)
-	}
 	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
 		verify_with_checked_key::<pgt_zk::Bls12_381>(vk, alpha_beta, proof, inputs)
 	}
