@@ -6,11 +6,10 @@
 use ark_std::rand::SeedableRng;
 use criterion::{criterion_group, criterion_main, Criterion};
 use pgt_zk::{
-	circuit::{public_amount, InputNote, PublicInputs, TransactionCircuit, Witness},
-	note::{public_key, Note},
+	circuit::TransactionCircuit,
 	poseidon::{compress, hash, TAG_NOTE},
 	prove::{load_insecure_dev_proving_key, prove},
-	tree::{Frontier, MerkleTree},
+	tree::Frontier,
 	verify::{alpha_beta, encode_field, verify, verify_with_checked_key},
 	Bls12_381, Fr, INSECURE_DEV_VERIFYING_KEY, TREE_DEPTH,
 };
@@ -18,22 +17,7 @@ use rand_chacha::ChaCha20Rng;
 use std::{hint::black_box, time::Duration};
 
 fn transfer() -> TransactionCircuit<TREE_DEPTH> {
-	let (alice, bob) = (Fr::from(1001u64), Fr::from(2002u64));
-	let mut tree = MerkleTree::<TREE_DEPTH>::default();
-	let notes = [Note { value: 7, owner: public_key(alice), blinding: Fr::from(11u64) }, Note { value: 5, owner: public_key(alice), blinding: Fr::from(12u64) }];
-	for n in &notes {
-		tree.insert(n.commitment()).unwrap();
-	}
-	let inputs = [InputNote { note: notes[0], sk: alice, path: tree.path(0).unwrap() }, InputNote { note: notes[1], sk: alice, path: tree.path(1).unwrap() }];
-	let outputs = [Note { value: 9, owner: public_key(bob), blinding: Fr::from(21u64) }, Note { value: 3, owner: public_key(alice), blinding: Fr::from(22u64) }];
-	let public = PublicInputs {
-		root: tree.root(),
-		nullifiers: [inputs[0].nullifier(), inputs[1].nullifier()],
-		commitments: [outputs[0].commitment(), outputs[1].commitment()],
-		public_amount: public_amount(0),
-		ext_data_hash: Fr::from(4242u64),
-	};
-	TransactionCircuit { public, witness: Witness { inputs, outputs } }
+	pgt_zk::examples::transfer::<TREE_DEPTH>()
 }
 
 fn bench(c: &mut Criterion) {

@@ -201,33 +201,12 @@ impl<const D: usize> ConstraintSynthesizer<Fr> for TransactionCircuit<D> {
 #[cfg(all(test, feature = "std"))]
 mod tests {
 	use super::*;
-	use crate::tree::MerkleTree;
 	use ark_relations::gr1cs::ConstraintSystem;
 
 	const D: usize = 8;
 
-	/// Alice owns notes of 7 and 5 in a small tree and pays 9 to Bob, keeping 3 (public amount 0).
-	pub(crate) fn transfer() -> TransactionCircuit<D> {
-		let (alice, bob) = (Fr::from(1001u64), Fr::from(2002u64));
-		let mut tree = MerkleTree::<D>::default();
-		let notes = [Note { value: 7, owner: public_key(alice), blinding: Fr::from(11u64) }, Note { value: 5, owner: public_key(alice), blinding: Fr::from(12u64) }];
-		tree.insert(Fr::from(999u64)).unwrap();
-		for n in &notes {
-			tree.insert(n.commitment()).unwrap();
-		}
-		let inputs = [
-			InputNote { note: notes[0], sk: alice, path: tree.path(1).unwrap() },
-			InputNote { note: notes[1], sk: alice, path: tree.path(2).unwrap() },
-		];
-		let outputs = [Note { value: 9, owner: public_key(bob), blinding: Fr::from(21u64) }, Note { value: 3, owner: public_key(alice), blinding: Fr::from(22u64) }];
-		let public = PublicInputs {
-			root: tree.root(),
-			nullifiers: [inputs[0].nullifier(), inputs[1].nullifier()],
-			commitments: [outputs[0].commitment(), outputs[1].commitment()],
-			public_amount: public_amount(0),
-			ext_data_hash: Fr::from(4242u64),
-		};
-		TransactionCircuit { public, witness: Witness { inputs, outputs } }
+	fn transfer() -> TransactionCircuit<D> {
+		crate::examples::transfer::<D>()
 	}
 
 	fn satisfied(c: TransactionCircuit<D>) -> bool {

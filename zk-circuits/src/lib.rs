@@ -16,6 +16,8 @@ mod poseidon_constants;
 pub mod tree;
 pub mod verify;
 #[cfg(feature = "std")]
+pub mod examples;
+#[cfg(feature = "std")]
 pub mod prove;
 
 pub use ark_bls12_381::{Bls12_381, Fr};

@@ -18,35 +18,7 @@ fn rng() -> ChaCha20Rng {
 	ChaCha20Rng::seed_from_u64(7)
 }
 
-/// Alice holds notes of 7 and 5 (with other notes around them) and pays 9 to Bob, keeping 3.
-fn transfer<const D: usize>() -> TransactionCircuit<D> {
-	let (alice, bob) = (Fr::from(1001u64), Fr::from(2002u64));
-	let mut tree = MerkleTree::<D>::default();
-	let notes = [
-		Note { value: 7, owner: public_key(alice), blinding: Fr::from(11u64) },
-		Note { value: 5, owner: public_key(alice), blinding: Fr::from(12u64) },
-	];
-	tree.insert(Fr::from(999u64)).unwrap();
-	tree.insert(notes[0].commitment()).unwrap();
-	tree.insert(Fr::from(998u64)).unwrap();
-	tree.insert(notes[1].commitment()).unwrap();
-	let inputs = [
-		InputNote { note: notes[0], sk: alice, path: tree.path(1).unwrap() },
-		InputNote { note: notes[1], sk: alice, path: tree.path(3).unwrap() },
-	];
-	let outputs = [
-		Note { value: 9, owner: public_key(bob), blinding: Fr::from(21u64) },
-		Note { value: 3, owner: public_key(alice), blinding: Fr::from(22u64) },
-	];
-	let public = PublicInputs {
-		root: tree.root(),
-		nullifiers: [inputs[0].nullifier(), inputs[1].nullifier()],
-		commitments: [outputs[0].commitment(), outputs[1].commitment()],
-		public_amount: public_amount(0),
-		ext_data_hash: Fr::from(4242u64),
-	};
-	TransactionCircuit { public, witness: Witness { inputs, outputs } }
-}
+use pgt_zk::examples::transfer;
 
 fn inputs_bytes(p: &PublicInputs) -> [[u8; 32]; PUBLIC_INPUTS] {
 	let v = p.to_vec();
