@@ -13,6 +13,7 @@ use pgt_compute::{
 	game::{autopilot, GameState},
 	physics, request_adapter,
 	task::{Backend, Executor},
+	tiles::batch_tiles,
 	AdapterChoice, GpuRenderer, Scene, TileGrid,
 };
 use pgt_primitives::work::{output_hash, TileRect};
@@ -167,7 +168,7 @@ fn render(run: &RunArgs, out: &Path, cpu: bool) -> Result<()> {
 	for (n, state) in play(run.seed, run.frames).into_iter().enumerate() {
 		let hash = ex.insert_state(state);
 		ex.render_frame_tiles(&hash, n as u32, run.width, run.height, &tiles, &mut bytes)?;
-		pgt_compute::composite(run.width, run.height, split_bytes(&tiles, &bytes), &mut frame)?;
+		pgt_compute::composite(run.width, run.height, batch_tiles(&tiles, &bytes), &mut frame)?;
 		let path = out.join(format!("frame-{n:05}.png"));
 		write_png(&path, run.width, run.height, &frame)?;
 		pb.inc(1);
@@ -189,7 +190,7 @@ fn verify(run: &RunArgs) -> Result<()> {
 		cpu.insert_state(state);
 		gpu.render_frame_tiles(&hash, n as u32, run.width, run.height, &tiles, &mut g)?;
 		cpu.render_frame_tiles(&hash, n as u32, run.width, run.height, &tiles, &mut c)?;
-		for ((tile, gb), (_, cb)) in split_bytes(&tiles, &g).zip(split_bytes(&tiles, &c)) {
+		for ((tile, gb), (_, cb)) in batch_tiles(&tiles, &g).zip(batch_tiles(&tiles, &c)) {
 			if output_hash(gb) != output_hash(cb) {
 				mismatches += 1;
 				pb.println(format!("frame {n} tile {tile:?}: GPU {:?} != CPU {:?}", output_hash(gb), output_hash(cb)));
@@ -349,16 +350,6 @@ fn simulate(seed: u64, ticks: u32, inputs: &str) -> Result<()> {
 		writeln!(out, "{} {:?}", s.tick, s.hash())?;
 	}
 	Ok(())
-}
-
-fn split_bytes<'a>(tiles: &'a [TileRect], bytes: &'a [u8]) -> impl Iterator<Item = (TileRect, &'a [u8])> + 'a {
-	let mut at = 0;
-	tiles.iter().map(move |t| {
-		let len = usize::from(t.w) * usize::from(t.h) * 4;
-		let s = &bytes[at..at + len];
-		at += len;
-		(*t, s)
-	})
 }
 
 fn write_png(path: &Path, width: u16, height: u16, rgba: &[u8]) -> Result<()> {

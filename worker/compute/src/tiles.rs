@@ -92,6 +92,19 @@ impl FromStr for TileGrid {
 	}
 }
 
+/// Cuts the bytes of a batch of rendered tiles (one after the other, each `w × h × 4`, as the
+/// renderers write them) back into the tiles. Panics if `bytes` is shorter than the tiles need
+/// (renderers always write exactly that much).
+pub fn batch_tiles<'a>(tiles: &'a [TileRect], bytes: &'a [u8]) -> impl Iterator<Item = (TileRect, &'a [u8])> + 'a {
+	let mut at = 0;
+	tiles.iter().map(move |t| {
+		let len = usize::from(t.w) * usize::from(t.h) * BYTES_PER_PIXEL as usize;
+		let s = &bytes[at..at + len];
+		at += len;
+		(*t, s)
+	})
+}
+
 /// Copies tiles (each `w × h × 4` bytes, row by row) into a `width × height` RGBA8 frame.
 pub fn composite<'a>(width: u16, height: u16, tiles: impl IntoIterator<Item = (TileRect, &'a [u8])>, frame: &mut Vec<u8>) -> Result<(), TileError> {
 	let bpp = BYTES_PER_PIXEL as usize;

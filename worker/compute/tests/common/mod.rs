@@ -35,16 +35,7 @@ pub fn register(states: &[GameState], executors: &mut [&mut Executor]) -> Vec<Ha
 
 /// Splits a batch of tile bytes back into the tiles.
 pub fn split<'a>(tiles: &'a [TileRect], bytes: &'a [u8]) -> Vec<&'a [u8]> {
-	let mut at = 0;
-	tiles
-		.iter()
-		.map(|t| {
-			let len = usize::from(t.w) * usize::from(t.h) * 4;
-			let s = &bytes[at..at + len];
-			at += len;
-			s
-		})
-		.collect()
+	pgt_compute::tiles::batch_tiles(tiles, bytes).map(|(_, b)| b).collect()
 }
 
 /// Number of distinct colours in RGBA bytes (to be sure a frame shows something).
