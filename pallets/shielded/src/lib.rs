@@ -353,7 +353,12 @@ pub mod pallet {
 
 		/// Whether `root` may be proven against now.
 		pub fn is_known_root(root: &FieldBytes) -> bool {
-			*root == encode_field(&Self::tree().root) || RecentRoots::<T>::contains_key(root)
+			Self::is_anchor(root, &Self::tree())
+		}
+
+		/// Whether `root` is `tree`'s current root or a recent one.
+		fn is_anchor(root: &FieldBytes, tree: &Frontier<TREE_DEPTH>) -> bool {
+			*root == encode_field(&tree.root) || RecentRoots::<T>::contains_key(root)
 		}
 
 		pub(crate) fn do_set_verifying_key(key: Vec<u8>) -> DispatchResult {
@@ -387,7 +392,9 @@ pub mod pallet {
 			ensure!((ext.ext_amount < 0) == ext.recipient.is_some(), Error::<T>::BadRecipient);
 
 			ensure!(inputs.root != encode_field(&Frontier::<TREE_DEPTH>::empty_root()), Error::<T>::EmptyRoot);
-			ensure!(Self::is_known_root(&inputs.root), Error::<T>::UnknownRoot);
+			// Read and decode the tree once: for the root check here and the insertions below.
+			let mut tree = Self::tree();
+			ensure!(Self::is_anchor(&inputs.root, &tree), Error::<T>::UnknownRoot);
 			ensure!(inputs.nullifiers[0] != inputs.nullifiers[1], Error::<T>::DuplicateNullifier);
 			for nf in &inputs.nullifiers {
 				ensure!(!Nullifiers::<T>::contains_key(nf), Error::<T>::NullifierSpent);
@@ -430,7 +437,6 @@ pub mod pallet {
 				}
 			}
 
-			let mut tree = Self::tree();
 			for nf in &inputs.nullifiers {
 				Nullifiers::<T>::insert(nf, now);
 			}
