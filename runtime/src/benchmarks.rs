@@ -7,4 +7,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_pgt_contributors, Contributors]
 	[pallet_pgt_sessions, Sessions]
 	[pallet_pgt_work, Work]
+	[pallet_pgt_shielded, Shielded]
 );

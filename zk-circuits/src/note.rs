@@ -36,6 +36,13 @@ pub fn public_key(sk: Fr) -> Fr {
 	hash(TAG_PUBLIC_KEY, &[sk])
 }
 
+/// The leaf the note tree starts with: the commitment of the zero-value note owned by no one,
+/// so the tree's root is never the empty tree's (which the pool refuses as an anchor). It has no
+/// spending key, so it can never be spent.
+pub fn genesis_leaf() -> Fr {
+	Note { value: 0, owner: Fr::from(0u64), blinding: Fr::from(0u64) }.commitment()
+}
+
 /// The nullifier revealed when the note with `commitment` at leaf `index` is spent with `sk`.
 pub fn nullifier(sk: Fr, index: u64, commitment: Fr) -> Fr {
 	hash(TAG_NULLIFIER, &[sk, Fr::from(index), commitment])

@@ -30,6 +30,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod fixtures;
 pub mod types;
 pub mod verifier;
 pub mod weights;
@@ -37,6 +38,8 @@ pub mod weights;
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod fixture_gen;
 
 pub use types::*;
 pub use verifier::{HostCallVerifier, ProofVerifier, PureVerifier};
@@ -44,7 +47,6 @@ pub use weights::WeightInfo;
 
 use pgt_primitives::shielded::{ext_data_hash, ExtData, FieldBytes};
 use pgt_zk::{
-	note::Note,
 	tree::Frontier,
 	verify::{decode_field, encode_field, VerifyError, PUBLIC_INPUTS},
 	TREE_DEPTH,
@@ -71,11 +73,7 @@ pub type ExtDataOf<T> = ExtData<<T as polkadot_sdk::frame_system::Config>::Accou
 /// Most bytes of a verifying key (a 7-input Groth16 key, compressed, is 728).
 pub const MAX_KEY_LEN: u32 = 1024;
 
-/// The commitment of the zero-value note owned by no one that the tree starts with, so its
-/// root is never the empty tree's (which is refused as an anchor).
-pub fn genesis_leaf() -> pgt_zk::Fr {
-	Note { value: 0, owner: Default::default(), blinding: Default::default() }.commitment()
-}
+pub use pgt_zk::note::genesis_leaf;
 
 #[polkadot_sdk::frame_support::pallet]
 pub mod pallet {
@@ -114,6 +112,11 @@ pub mod pallet {
 
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
+
+		/// Proven transactions for this runtime's types ([`fixtures`]: `fixtures::RUNTIME` for
+		/// AccountId32/u128/u32), which the benchmarks submit.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkFixture: Get<&'static [u8]>;
 	}
 
 	/// Verifying keys by version (compressed arkworks encoding, points checked when set, with
@@ -247,7 +250,7 @@ pub mod pallet {
 					RecentRoots::<T>::remove(root);
 				}
 			}
-			T::WeightInfo::on_initialize()
+			T::WeightInfo::block_hooks()
 		}
 
 		/// Records the root at the end of a block in which the tree changed.

@@ -53,6 +53,13 @@ impl pallet_pgt_shielded::Config for Test {
 	type RootHistory = RootHistory;
 	type MaxEncryptedNoteLen = MaxEncryptedNoteLen;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkFixture = MockFixture;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+parameter_types! {
+	pub MockFixture: &'static [u8] = crate::fixtures::MOCK;
 }
 
 pub const ALICE: u64 = 1;

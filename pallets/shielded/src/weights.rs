@@ -13,8 +13,12 @@ pub trait WeightInfo {
 	fn transact() -> Weight;
 	/// `set_verifying_key`: decoding and checking the key's points and one pairing, in WASM.
 	fn set_verifying_key() -> Weight;
-	/// `on_initialize`: forgetting one old root.
-	fn on_initialize() -> Weight;
+	/// A block's hooks: forgetting one old root, recording the new one.
+	fn block_hooks() -> Weight;
+	/// Verifying one proof with the BLS12-381 host calls (part of `transact`).
+	fn verify_with_host_calls() -> Weight;
+	/// Verifying one proof in pure WASM (for comparison).
+	fn verify_pure_wasm() -> Weight;
 }
 
 /// Weights for a runtime with the given database weights.
@@ -27,8 +31,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_verifying_key() -> Weight {
 		Weight::from_parts(200_000_000_000, 2_000).saturating_add(T::DbWeight::get().reads_writes(1, 2))
 	}
-	fn on_initialize() -> Weight {
+	fn block_hooks() -> Weight {
 		Weight::from_parts(5_000_000, 1_000).saturating_add(T::DbWeight::get().reads_writes(2, 2))
+	}
+	fn verify_with_host_calls() -> Weight {
+		Weight::from_parts(30_000_000_000, 0)
+	}
+	fn verify_pure_wasm() -> Weight {
+		Weight::from_parts(200_000_000_000, 0)
 	}
 }
 
@@ -39,7 +49,13 @@ impl WeightInfo for () {
 	fn set_verifying_key() -> Weight {
 		Weight::from_parts(200_000_000_000, 2_000)
 	}
-	fn on_initialize() -> Weight {
+	fn block_hooks() -> Weight {
 		Weight::from_parts(5_000_000, 1_000)
+	}
+	fn verify_with_host_calls() -> Weight {
+		Weight::from_parts(30_000_000_000, 0)
+	}
+	fn verify_pure_wasm() -> Weight {
+		Weight::from_parts(200_000_000_000, 0)
 	}
 }

@@ -21,4 +21,12 @@ impl pallet_pgt_shielded::Config for Runtime {
 	type RootHistory = RootHistory;
 	type MaxEncryptedNoteLen = MaxEncryptedNoteLen;
 	type WeightInfo = pallet_pgt_shielded::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkFixture = ShieldedBenchmarkFixture;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+parameter_types! {
+	/// The benchmarks' proven transactions for this runtime's account, balance and block types.
+	pub ShieldedBenchmarkFixture: &'static [u8] = pallet_pgt_shielded::fixtures::RUNTIME;
 }
