@@ -45,7 +45,7 @@ sp_api::impl_runtime_apis! {
 		) {
 			use polkadot_sdk::frame_benchmarking::BenchmarkList;
 			use polkadot_sdk::frame_support::traits::StorageInfoTrait;
-			use crate::{Contributors, Sessions, Work};
+			use crate::{Contributors, Sessions, Shielded, Work};
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
 			(list, crate::AllPalletsWithSystem::storage_info())
@@ -56,7 +56,7 @@ sp_api::impl_runtime_apis! {
 		) -> Result<Vec<polkadot_sdk::frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use polkadot_sdk::frame_benchmarking::BenchmarkBatch;
 			use polkadot_sdk::frame_support::traits::WhitelistedStorageKeys;
-			use crate::{Contributors, Sessions, Work};
+			use crate::{Contributors, Sessions, Shielded, Work};
 			let whitelist = crate::AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();
 			let params = (&config, &whitelist);

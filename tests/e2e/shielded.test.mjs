@@ -35,7 +35,8 @@ describe('shielded PGT with pgt-wallet against pgt-node --dev', () => {
 
   /** Runs pgt-wallet as `who` (a mnemonic file); resolves to stdout, rejects with stderr. */
   async function wallet(who, ...args) {
-    const env = { ...process.env, PGT_NODE_URL: node.rpcUrl, RUST_LOG: 'warn' };
+    // A cache folder of the test's own: the first proving run decompresses the key into it.
+    const env = { ...process.env, PGT_NODE_URL: node.rpcUrl, RUST_LOG: 'warn', XDG_CACHE_HOME: dir };
     const file = who ? ['--mnemonic-file', wallets[who].file] : [];
     try {
       const { stdout } = await run(walletBinary(), [...file, ...args], { env, timeout: 300_000 });

@@ -10,7 +10,7 @@ use pgt_zk::{
 	poseidon::{compress, hash, TAG_NOTE},
 	prove::{load_insecure_dev_proving_key, prove},
 	tree::Frontier,
-	verify::{alpha_beta, encode_field, verify, verify_with_checked_key},
+	verify::{encode_field, prepare_key, verify, verify_with_checked_key},
 	Bls12_381, Fr, INSECURE_DEV_VERIFYING_KEY, TREE_DEPTH,
 };
 use rand_chacha::ChaCha20Rng;
@@ -33,9 +33,9 @@ fn bench(c: &mut Criterion) {
 	g.sample_size(10).measurement_time(Duration::from_secs(15)).warm_up_time(Duration::from_secs(2));
 	g.bench_function("prove_2in2out_depth32", |b| b.iter(|| prove(&pk, circuit.clone(), &mut ChaCha20Rng::seed_from_u64(2)).expect("prove")));
 	g.bench_function("verify_native", |b| b.iter(|| verify::<Bls12_381>(INSECURE_DEV_VERIFYING_KEY, black_box(&proof), &inputs).expect("valid")));
-	let ab = alpha_beta::<Bls12_381>(INSECURE_DEV_VERIFYING_KEY).expect("key");
+	let (prepared, ab) = prepare_key::<Bls12_381>(INSECURE_DEV_VERIFYING_KEY).expect("key");
 	g.bench_function("verify_native_checked_key", |b| {
-		b.iter(|| verify_with_checked_key::<Bls12_381>(INSECURE_DEV_VERIFYING_KEY, &ab, black_box(&proof), &inputs).expect("valid"))
+		b.iter(|| verify_with_checked_key::<Bls12_381>(&prepared, &ab, black_box(&proof), &inputs).expect("valid"))
 	});
 	g.finish();
 

@@ -94,26 +94,39 @@ pub fn verify<E: Pairing<ScalarField = Fr>>(vk: &[u8], proof: &[u8], inputs: &[[
 	}
 }
 
+/// Length of a verifying key for [`PUBLIC_INPUTS`] inputs, uncompressed ([`prepare_key`]).
+pub const PREPARED_KEY_LEN: usize = 96 + 3 * 192 + 8 + (PUBLIC_INPUTS + 1) * 96;
+
 /// `e(alpha, beta)` of a verifying key (uncompressed, 576 bytes): the one pairing of
 /// verification that depends only on the key, so a chain computes it once, when the key is set.
 pub fn alpha_beta<E: Pairing>(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
-	let vk = decode_key::<E>(vk)?;
-	let mut out = Vec::new();
-	E::pairing(vk.alpha_g1, vk.beta_g2).0.serialize_uncompressed(&mut out).map_err(|_| VerifyError::MalformedKey)?;
-	Ok(out)
+	Ok(prepare_key::<E>(vk)?.1)
 }
 
-/// [`verify`] for a key that was checked when it was stored: the key's points are not checked
-/// again and `e(alpha, beta)` comes from [`alpha_beta`]. The proof and inputs are checked as always.
+/// Checks a compressed verifying key once and returns what [`verify_with_checked_key`] needs:
+/// the key uncompressed ([`PREPARED_KEY_LEN`] bytes, so no verification decompresses its
+/// points again, which costs milliseconds in WASM) and `e(alpha, beta)`.
+pub fn prepare_key<E: Pairing>(vk: &[u8]) -> Result<(Vec<u8>, Vec<u8>), VerifyError> {
+	let vk = decode_key::<E>(vk)?;
+	let mut ab = Vec::new();
+	E::pairing(vk.alpha_g1, vk.beta_g2).0.serialize_uncompressed(&mut ab).map_err(|_| VerifyError::MalformedKey)?;
+	let mut key = Vec::with_capacity(PREPARED_KEY_LEN);
+	vk.serialize_uncompressed(&mut key).map_err(|_| VerifyError::MalformedKey)?;
+	Ok((key, ab))
+}
+
+/// [`verify`] for a key that was checked when it was stored: `prepared_vk` and `alpha_beta`
+/// are what [`prepare_key`] returned (the key uncompressed, not checked again, and
+/// `e(alpha, beta)`). The proof and inputs are checked as always.
 pub fn verify_with_checked_key<E: Pairing<ScalarField = Fr>>(
-	vk: &[u8],
+	prepared_vk: &[u8],
 	alpha_beta: &[u8],
 	proof: &[u8],
 	inputs: &[[u8; 32]; PUBLIC_INPUTS],
 ) -> Result<(), VerifyError> {
 	let inputs = decode_inputs(inputs)?;
 	let proof = decode_proof::<E>(proof)?;
-	let vk = VerifyingKey::<E>::deserialize_with_mode(vk, Compress::Yes, Validate::No).map_err(|_| VerifyError::MalformedKey)?;
+	let vk = VerifyingKey::<E>::deserialize_with_mode(prepared_vk, Compress::No, Validate::No).map_err(|_| VerifyError::MalformedKey)?;
 	if vk.gamma_abc_g1.len() != PUBLIC_INPUTS + 1 {
 		return Err(VerifyError::MalformedKey);
 	}

@@ -9,7 +9,7 @@ use pgt_zk::{
 	note::{public_key, Note},
 	prove::{encode_key, insecure_dev_setup, load_insecure_dev_proving_key, prove, DEV_VERIFYING_KEY},
 	tree::{MerklePath, MerkleTree},
-	verify::{encode_field, verify, VerifyError},
+	verify::{encode_field, prepare_key, verify, verify_with_checked_key, VerifyError, PREPARED_KEY_LEN},
 	Bls12_381, Fr, TREE_DEPTH,
 };
 use rand_chacha::ChaCha20Rng;
@@ -63,6 +63,19 @@ fn a_depth_32_transfer_proven_with_the_committed_dev_key_verifies_and_nothing_el
 	}
 	assert_eq!(verify::<Bls12_381>(DEV_VERIFYING_KEY, &proof[..100], &inputs), Err(VerifyError::MalformedProof));
 	assert_eq!(verify::<Bls12_381>(&DEV_VERIFYING_KEY[..100], &proof, &inputs), Err(VerifyError::MalformedKey));
+
+	// The pallet's path (key checked once, kept uncompressed) agrees on all of it.
+	let (prepared, ab) = prepare_key::<Bls12_381>(DEV_VERIFYING_KEY).expect("the dev key checks");
+	assert_eq!(prepared.len(), PREPARED_KEY_LEN);
+	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof, &inputs), Ok(()));
+	let mut changed = public.to_vec();
+	changed[6] += Fr::from(1u64);
+	let bytes: [[u8; 32]; PUBLIC_INPUTS] = core::array::from_fn(|j| encode_field(&changed[j]));
+	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof, &bytes), Err(VerifyError::InvalidProof));
+	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof, &bad), Err(VerifyError::NonCanonicalInput(5)));
+	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof[..100], &inputs), Err(VerifyError::MalformedProof));
+	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared[..100], &ab, &proof, &inputs), Err(VerifyError::MalformedKey));
+	assert!(prepare_key::<Bls12_381>(&DEV_VERIFYING_KEY[..100]).is_err());
 }
 
 #[test]

@@ -7,7 +7,7 @@
 
 use super::*;
 use crate::fixtures::{Fixture, GENESIS_HASH};
-use crate::pallet::{KeyVersion, Nullifiers, RecentRoots, RootAt, TreeChanged};
+use crate::pallet::{KeyVersion, Nullifiers, RecentRoots, RootAt, Tree, TreeChanged};
 use alloc::vec::Vec;
 use codec::Decode;
 use polkadot_sdk::{
@@ -98,6 +98,7 @@ mod benchmarks {
 		let root = [7u8; 32];
 		RootAt::<T>::insert(old, root);
 		RecentRoots::<T>::insert(root, old);
+		Tree::<T>::put(TreeState::from(&Pallet::<T>::tree()));
 		TreeChanged::<T>::put(true);
 
 		#[block]
@@ -121,7 +122,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			result = HostCallVerifier::verify(&key.key, &key.alpha_beta, &f.unshield.proof, &inputs);
+			result = HostCallVerifier::verify(&key.prepared, &key.alpha_beta, &f.unshield.proof, &inputs);
 		}
 
 		assert!(result.is_ok());
@@ -137,7 +138,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			result = PureVerifier::verify(&key.key, &key.alpha_beta, &f.unshield.proof, &inputs);
+			result = PureVerifier::verify(&key.prepared, &key.alpha_beta, &f.unshield.proof, &inputs);
 		}
 
 		assert!(result.is_ok());

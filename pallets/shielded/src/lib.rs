@@ -233,6 +233,10 @@ pub mod pallet {
 			if !self.verifying_key.is_empty() {
 				Pallet::<T>::do_set_verifying_key(self.verifying_key.clone()).expect("genesis verifying key is valid");
 			}
+			// The tree with its genesis leaf, stored so no transaction has to build it.
+			if Tree::<T>::get().is_none() {
+				Tree::<T>::put(TreeState::from(&Pallet::<T>::tree()));
+			}
 			let pool = Pallet::<T>::pool_account();
 			if T::Currency::balance(&pool).is_zero() {
 				let _ = T::Currency::mint_into(&pool, T::Currency::minimum_balance());
@@ -255,9 +259,9 @@ pub mod pallet {
 
 		/// Records the root at the end of a block in which the tree changed.
 		fn on_finalize(now: BlockNumberFor<T>) {
-			if TreeChanged::<T>::take() {
-				let root = Pallet::<T>::tree().root;
-				let root = encode_field(&root);
+			// A changed tree is always stored (by `transact`): read its root, don't rebuild it.
+			if let (true, Some(tree)) = (TreeChanged::<T>::take(), Tree::<T>::get()) {
+				let root = tree.root;
 				RootAt::<T>::insert(now, root);
 				RecentRoots::<T>::insert(root, now);
 			}
@@ -365,10 +369,11 @@ pub mod pallet {
 		}
 
 		pub(crate) fn do_set_verifying_key(key: Vec<u8>) -> DispatchResult {
-			let alpha_beta = verifier::prepare_key(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+			let (prepared, alpha_beta) = verifier::prepare_key(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
 			let key = StoredKey {
 				key: key.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,
 				alpha_beta: alpha_beta.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,
+				prepared: prepared.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,
 			};
 			let version = KeyVersion::<T>::get().saturating_add(1);
 			VerifyingKeys::<T>::insert(version, key);
@@ -419,14 +424,18 @@ pub mod pallet {
 				encode_field(&public_amount),
 				ext_hash,
 			];
-			T::Verifier::verify(&key.key, &key.alpha_beta, proof, &public).map_err(|e| match e {
+			T::Verifier::verify(&key.prepared, &key.alpha_beta, proof, &public).map_err(|e| match e {
 				VerifyError::MalformedProof => Error::<T>::MalformedProof,
 				VerifyError::MalformedKey => Error::<T>::NoVerifyingKey,
 				VerifyError::NonCanonicalInput(_) => Error::<T>::NonCanonicalInput,
 				VerifyError::InvalidProof => Error::<T>::InvalidProof,
 			})?;
 
-			// Money first (it can fail: the caller may not have the amount), then the tree.
+			// The tree (on the copy read above; it fails only if full), then money (the caller may
+			// not have the amount), then storage.
+			let leaves = (decode_field(&inputs.commitments[0]), decode_field(&inputs.commitments[1]));
+			let (Some(a), Some(b)) = leaves else { return Err(Error::<T>::NonCanonicalInput.into()) };
+			let indices = tree.insert_pair(a, b).map_err(|_| Error::<T>::TreeFull)?;
 			let pool = Self::pool_account();
 			let amount: BalanceOf<T> = ext.ext_amount.unsigned_abs().try_into().map_err(|_| Error::<T>::AmountOutOfRange)?;
 			if ext.ext_amount > 0 {
@@ -443,11 +452,9 @@ pub mod pallet {
 			for nf in &inputs.nullifiers {
 				Nullifiers::<T>::insert(nf, now);
 			}
-			for (cm, note) in inputs.commitments.iter().zip(encrypted_notes) {
-				let leaf = decode_field(cm).ok_or(Error::<T>::NonCanonicalInput)?;
-				let index = tree.insert(leaf).map_err(|_| Error::<T>::TreeFull)?;
-				Notes::<T>::insert(index, (*cm, note.clone()));
-				Self::deposit_event(Event::NoteAdded { index, commitment: *cm, encrypted_note: note });
+			for ((index, cm), note) in [indices.0, indices.1].into_iter().zip(inputs.commitments).zip(encrypted_notes) {
+				Notes::<T>::insert(index, (cm, note.clone()));
+				Self::deposit_event(Event::NoteAdded { index, commitment: cm, encrypted_note: note });
 			}
 			Tree::<T>::put(TreeState::from(&tree));
 			TreeChanged::<T>::put(true);

@@ -53,11 +53,15 @@ pub struct TransactionInputs {
 	pub commitments: [FieldBytes; 2],
 }
 
-/// A verifying key as stored: its compressed bytes (checked when set) and `e(alpha, beta)`.
+/// A verifying key as stored: its compressed bytes (checked when set), uncompressed, and
+/// `e(alpha, beta)`.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
 pub struct StoredKey {
 	/// The key, compressed.
 	pub key: BoundedVec<u8, ConstU32<{ crate::MAX_KEY_LEN }>>,
 	/// `e(alpha, beta)`, uncompressed (576 bytes).
 	pub alpha_beta: BoundedVec<u8, ConstU32<576>>,
+	/// The key uncompressed (`pgt_zk::verify::PREPARED_KEY_LEN` bytes): what verification
+	/// reads, so it never decompresses the key's points.
+	pub prepared: BoundedVec<u8, ConstU32<{ pgt_zk::verify::PREPARED_KEY_LEN as u32 }>>,
 }

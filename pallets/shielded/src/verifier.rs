@@ -4,19 +4,19 @@
 //! both.
 
 use alloc::vec::Vec;
-use pgt_zk::verify::{alpha_beta, verify_with_checked_key, VerifyError, PUBLIC_INPUTS};
+use pgt_zk::verify::{verify_with_checked_key, VerifyError, PUBLIC_INPUTS};
 
-/// Checks a verifying key (points on curve, in subgroup, 7 inputs) and returns
-/// `e(alpha, beta)`, which [`ProofVerifier::verify`] then needs. Always computed in pure
+/// Checks a verifying key (points on curve, in subgroup, 7 inputs) and returns the key
+/// uncompressed and `e(alpha, beta)`, which [`ProofVerifier::verify`] then needs. Always computed in pure
 /// arkworks: it also runs when genesis is built, by executors that have no BLS12-381 host
 /// functions (the chain-spec builder), and the result's bytes are the same either way.
-pub fn prepare_key(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
-	alpha_beta::<pgt_zk::Bls12_381>(vk)
+pub fn prepare_key(vk: &[u8]) -> Result<(Vec<u8>, Vec<u8>), VerifyError> {
+	pgt_zk::verify::prepare_key::<pgt_zk::Bls12_381>(vk)
 }
 
 /// Verifies transaction proofs given as bytes.
 pub trait ProofVerifier {
-	/// `Ok` if `proof` verifies for `inputs` under the checked key `vk`.
+	/// `Ok` if `proof` verifies for `inputs` under the key `vk` prepared by [`prepare_key`].
 	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError>;
 }
 
