@@ -38,13 +38,19 @@ fn proven<A: Encode, B: Encode, N: Encode>(
 	let proof = prove(pk, circuit, rng).expect("the fixture satisfies the circuit");
 	FixtureTx {
 		proof,
-		inputs: TransactionInputs {
-			root: encode_field(&public.root),
-			nullifiers: public.nullifiers.map(|f| encode_field(&f)),
-			commitments: public.commitments.map(|f| encode_field(&f)),
-		},
+		inputs: inputs_of(&public),
 		ext,
 		notes,
+	}
+}
+
+/// The call's `inputs` argument for a proof with these public inputs (the chain computes the
+/// public amount and the ext-data hash itself). Shared with the pallet's tests.
+pub(crate) fn inputs_of(public: &PublicInputs) -> TransactionInputs {
+	TransactionInputs {
+		root: encode_field(&public.root),
+		nullifiers: public.nullifiers.map(|f| encode_field(&f)),
+		commitments: public.commitments.map(|f| encode_field(&f)),
 	}
 }
 

@@ -91,11 +91,7 @@ impl Wallet {
 		let proof = prove(proving_key(), circuit, &mut ChaCha20Rng::seed_from_u64(self.seed)).expect("prove");
 		Tx {
 			proof: BoundedVec::truncate_from(proof),
-			inputs: TransactionInputs {
-				root: encode_field(&public.root),
-				nullifiers: public.nullifiers.map(|f| encode_field(&f)),
-				commitments: public.commitments.map(|f| encode_field(&f)),
-			},
+			inputs: crate::fixture_gen::inputs_of(&public),
 			ext,
 			notes,
 			outputs,
