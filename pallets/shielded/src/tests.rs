@@ -217,6 +217,19 @@ fn a_proof_replayed_with_other_external_data_is_refused() {
 }
 
 #[test]
+fn a_full_tree_refuses_the_notes_and_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		let mut w = Wallet::new(34);
+		let tx = w.build(&[], [(10, w.address()), (0, w.address())], ext(None, 10, None, 0));
+		// The same tree and root, as if 2^32 − 1 leaves were in it: one slot left, two needed.
+		let mut full = Tree::<Test>::get().expect("stored at genesis");
+		full.next_index = (1u64 << 32) - 1;
+		Tree::<Test>::put(full);
+		assert_noop!(tx.submit(ALICE), Error::<Test>::TreeFull);
+	});
+}
+
+#[test]
 fn bad_inputs_are_refused_and_change_nothing() {
 	new_test_ext().execute_with(|| {
 		let mut w = Wallet::new(33);
