@@ -31,7 +31,7 @@ use ark_std::vec::Vec;
 
 /// Bits of every value.
 pub const VALUE_BITS: usize = 64;
-pub use crate::verify::PUBLIC_INPUTS;
+pub use crate::verify::{public_amount, PUBLIC_INPUTS};
 
 /// The public inputs of one transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,16 +118,6 @@ impl<const D: usize> TransactionCircuit<D> {
 			public: PublicInputs { root: z, nullifiers: [z; 2], commitments: [z; 2], public_amount: z, ext_data_hash: z },
 			witness: Witness { inputs: [input.clone(), input], outputs: [output; 2] },
 		}
-	}
-}
-
-/// The public amount `amount` as a field element (negative amounts wrap to `r − |amount|`).
-pub fn public_amount(amount: i128) -> Fr {
-	let magnitude = Fr::from(amount.unsigned_abs());
-	if amount < 0 {
-		-magnitude
-	} else {
-		magnitude
 	}
 }
 

@@ -6,7 +6,7 @@
 //! a phase-2 MPC ceremony over this circuit (see `docs/shielded.md`) and sets the resulting
 //! verifying key on chain by Root origin.
 
-use crate::{circuit::TransactionCircuit, verify::encode_proof, Bls12_381, Fr, TREE_DEPTH};
+use crate::{circuit::TransactionCircuit, verify::encode_proof, Bls12_381, TREE_DEPTH};
 use ark_groth16::{Groth16, ProvingKey, VerifyingKey};
 use ark_relations::gr1cs::SynthesisError;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
@@ -50,8 +50,3 @@ pub fn encode_key<K: CanonicalSerialize>(key: &K) -> Vec<u8> {
 
 /// Depth of the committed keys (they are for the on-chain tree).
 pub const DEV_KEYS_DEPTH: usize = TREE_DEPTH;
-
-/// Public amount helper re-exported for callers that only prove.
-pub fn amount(value: i128) -> Fr {
-	crate::circuit::public_amount(value)
-}

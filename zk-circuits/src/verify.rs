@@ -77,6 +77,17 @@ pub fn encode_proof<E: Pairing>(proof: &Proof<E>) -> Vec<u8> {
 	out
 }
 
+/// The public amount `amount` as a field element (negative amounts wrap to `r − |amount|`): the
+/// prover's public input and what the chain computes from a transaction's external data.
+pub fn public_amount(amount: i128) -> Fr {
+	let magnitude = Fr::from(amount.unsigned_abs());
+	if amount < 0 {
+		-magnitude
+	} else {
+		magnitude
+	}
+}
+
 /// Decodes the public inputs, canonically.
 pub fn decode_inputs(inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<Vec<Fr>, VerifyError> {
 	inputs.iter().enumerate().map(|(i, b)| decode_field(b).ok_or(VerifyError::NonCanonicalInput(i as u8))).collect()

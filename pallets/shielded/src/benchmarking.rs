@@ -42,14 +42,11 @@ fn funded<T: Config>(name: &'static str) -> T::AccountId {
 	who
 }
 
-/// The public inputs of the fixture's unshield, as the pallet computes them.
+/// The public inputs of the fixture's unshield, as the pallet computes them (after [`fixture`]
+/// set the genesis hash).
 fn public_inputs<T: Config>(f: &FixtureOf<T>) -> [FieldBytes; PUBLIC_INPUTS] {
 	let tx = &f.unshield;
-	let fee: u128 = tx.ext.fee.saturated_into();
-	let amount = -pgt_zk::Fr::from(tx.ext.ext_amount.unsigned_abs()) - pgt_zk::Fr::from(fee);
-	let hash = ext_data_hash(&GENESIS_HASH, &tx.ext, &[&tx.notes[0], &tx.notes[1]]);
-	let i = &tx.inputs;
-	[i.root, i.nullifiers[0], i.nullifiers[1], i.commitments[0], i.commitments[1], encode_field(&amount), hash]
+	Pallet::<T>::public_inputs(&tx.inputs, &tx.ext, [&tx.notes[0], &tx.notes[1]])
 }
 
 #[benchmarks]

@@ -15,9 +15,9 @@
 //! pass: not expired; a verifying key is set; the amounts fit 64 bits and a fee has a relayer;
 //! the root is the current root or one of the last [`Config::RootHistory`] blocks' (never the
 //! empty tree's); the two nullifiers differ and are unspent; every public input is a canonical
-//! field element; the proof verifies. Then it records the nullifiers, appends the two
-//! commitments to the note tree (each with its encrypted note, in storage and in an event, for
-//! wallets to scan), and moves the public amount. The pool account always holds the sum of the
+//! field element; the proof verifies; the tree has room for two leaves. Then it moves the public
+//! amount, records the nullifiers and appends the two commitments to the note tree (each with
+//! its encrypted note, in storage and in an event, for wallets to scan). The pool account always holds the sum of the
 //! unspent notes' values plus the existential deposit it was given at genesis.
 //!
 //! The verifying key is set by Root ([`Pallet::set_verifying_key`]), versioned. The dev chain's
@@ -119,8 +119,8 @@ pub mod pallet {
 		type BenchmarkFixture: Get<&'static [u8]>;
 	}
 
-	/// Verifying keys by version (compressed arkworks encoding, points checked when set, with
-	/// `e(alpha, beta)` computed then).
+	/// Verifying keys by version: the compressed arkworks encoding as set (points checked then),
+	/// and the key uncompressed with `e(alpha, beta)`, computed then for verification.
 	#[pallet::storage]
 	pub type VerifyingKeys<T: Config> = StorageMap<_, Twox64Concat, u32, StoredKey>;
 
@@ -128,8 +128,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type KeyVersion<T: Config> = StorageValue<_, u32, ValueQuery>;
 
-	/// The note tree's frontier (`None` until the first transaction: the tree then holds only
-	/// the genesis leaf).
+	/// The note tree's frontier (stored at genesis with the genesis leaf; read as that tree if
+	/// absent).
 	#[pallet::storage]
 	pub type Tree<T: Config> = StorageValue<_, TreeState>;
 
@@ -368,6 +368,23 @@ pub mod pallet {
 			*root == encode_field(&tree.root) || RecentRoots::<T>::contains_key(root)
 		}
 
+		/// The proof's public inputs for a transaction: `inputs` as given, the public amount
+		/// `ext_amount − fee` and the hash of the external data, the chain's genesis hash and the
+		/// encrypted notes. Amounts must already be checked to fit 64 bits.
+		pub(crate) fn public_inputs(inputs: &TransactionInputs, ext: &ExtDataOf<T>, notes: [&[u8]; 2]) -> [FieldBytes; PUBLIC_INPUTS] {
+			let fee: u128 = ext.fee.saturated_into();
+			let amount = pgt_zk::verify::public_amount(ext.ext_amount.saturating_sub(fee.saturated_into()));
+			[
+				inputs.root,
+				inputs.nullifiers[0],
+				inputs.nullifiers[1],
+				inputs.commitments[0],
+				inputs.commitments[1],
+				encode_field(&amount),
+				ext_data_hash(&Self::genesis_hash(), ext, &notes),
+			]
+		}
+
 		pub(crate) fn do_set_verifying_key(key: Vec<u8>) -> DispatchResult {
 			let (prepared, alpha_beta) = verifier::prepare_key(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
 			let key = StoredKey {
@@ -407,23 +424,15 @@ pub mod pallet {
 			for nf in &inputs.nullifiers {
 				ensure!(!Nullifiers::<T>::contains_key(nf), Error::<T>::NullifierSpent);
 			}
-			for value in inputs.nullifiers.iter().chain(&inputs.commitments).chain(core::iter::once(&inputs.root)) {
+			for value in inputs.nullifiers.iter().chain(core::iter::once(&inputs.root)) {
 				ensure!(decode_field(value).is_some(), Error::<T>::NonCanonicalInput);
 			}
+			// The commitments are the leaves appended below: decoded (and so checked) once.
+			let (Some(a), Some(b)) = (decode_field(&inputs.commitments[0]), decode_field(&inputs.commitments[1])) else {
+				return Err(Error::<T>::NonCanonicalInput.into());
+			};
 
-			let public_amount = pgt_zk::Fr::from(ext.ext_amount.unsigned_abs());
-			let public_amount = if ext.ext_amount < 0 { -public_amount } else { public_amount } - pgt_zk::Fr::from(fee);
-			let notes: [&[u8]; 2] = [&encrypted_notes[0], &encrypted_notes[1]];
-			let ext_hash = ext_data_hash(&Self::genesis_hash(), &ext, &notes);
-			let public: [FieldBytes; PUBLIC_INPUTS] = [
-				inputs.root,
-				inputs.nullifiers[0],
-				inputs.nullifiers[1],
-				inputs.commitments[0],
-				inputs.commitments[1],
-				encode_field(&public_amount),
-				ext_hash,
-			];
+			let public = Self::public_inputs(&inputs, &ext, [&encrypted_notes[0], &encrypted_notes[1]]);
 			T::Verifier::verify(&key.prepared, &key.alpha_beta, proof, &public).map_err(|e| match e {
 				VerifyError::MalformedProof => Error::<T>::MalformedProof,
 				VerifyError::MalformedKey => Error::<T>::NoVerifyingKey,
@@ -433,8 +442,6 @@ pub mod pallet {
 
 			// The tree (on the copy read above; it fails only if full), then money (the caller may
 			// not have the amount), then storage.
-			let leaves = (decode_field(&inputs.commitments[0]), decode_field(&inputs.commitments[1]));
-			let (Some(a), Some(b)) = leaves else { return Err(Error::<T>::NonCanonicalInput.into()) };
 			let indices = tree.insert_pair(a, b).map_err(|_| Error::<T>::TreeFull)?;
 			let pool = Self::pool_account();
 			let amount: BalanceOf<T> = ext.ext_amount.unsigned_abs().try_into().map_err(|_| Error::<T>::AmountOutOfRange)?;

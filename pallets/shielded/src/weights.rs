@@ -71,8 +71,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4286`
 		//  Estimated: `8799`
-		// Minimum execution time: 11_005_304_000 picoseconds.
-		Weight::from_parts(13_535_765_000, 8799)
+		// Minimum execution time: 10_859_128_000 picoseconds.
+		Weight::from_parts(11_357_015_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -84,8 +84,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `97`
 		//  Estimated: `1489`
-		// Minimum execution time: 14_543_349_000 picoseconds.
-		Weight::from_parts(19_685_612_000, 1489)
+		// Minimum execution time: 14_193_841_000 picoseconds.
+		Weight::from_parts(15_202_486_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1293`
 		//  Estimated: `3509`
-		// Minimum execution time: 14_591_000 picoseconds.
-		Weight::from_parts(19_209_000, 3509)
+		// Minimum execution time: 14_702_000 picoseconds.
+		Weight::from_parts(15_613_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -110,15 +110,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_766_205_000 picoseconds.
-		Weight::from_parts(5_723_204_000, 0)
+		// Minimum execution time: 4_737_122_000 picoseconds.
+		Weight::from_parts(4_910_509_000, 0)
 	}
 	fn verify_pure_wasm() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 19_575_748_000 picoseconds.
-		Weight::from_parts(26_659_810_000, 0)
+		// Minimum execution time: 19_120_854_000 picoseconds.
+		Weight::from_parts(20_114_417_000, 0)
 	}
 }
 
@@ -144,8 +144,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `4286`
 		//  Estimated: `8799`
-		// Minimum execution time: 11_005_304_000 picoseconds.
-		Weight::from_parts(13_535_765_000, 8799)
+		// Minimum execution time: 10_859_128_000 picoseconds.
+		Weight::from_parts(11_357_015_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
@@ -157,8 +157,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `97`
 		//  Estimated: `1489`
-		// Minimum execution time: 14_543_349_000 picoseconds.
-		Weight::from_parts(19_685_612_000, 1489)
+		// Minimum execution time: 14_193_841_000 picoseconds.
+		Weight::from_parts(15_202_486_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
@@ -174,8 +174,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1293`
 		//  Estimated: `3509`
-		// Minimum execution time: 14_591_000 picoseconds.
-		Weight::from_parts(19_209_000, 3509)
+		// Minimum execution time: 14_702_000 picoseconds.
+		Weight::from_parts(15_613_000, 3509)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -183,14 +183,14 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_766_205_000 picoseconds.
-		Weight::from_parts(5_723_204_000, 0)
+		// Minimum execution time: 4_737_122_000 picoseconds.
+		Weight::from_parts(4_910_509_000, 0)
 	}
 	fn verify_pure_wasm() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 19_575_748_000 picoseconds.
-		Weight::from_parts(26_659_810_000, 0)
+		// Minimum execution time: 19_120_854_000 picoseconds.
+		Weight::from_parts(20_114_417_000, 0)
 	}
 }
