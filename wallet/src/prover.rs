@@ -98,7 +98,7 @@ pub fn check_matches_chain(key: &ProvingKey, chain_key: Option<&[u8]>) -> Result
 	}
 }
 
-/// Proves `circuit` under `key`, showing a spinner; returns the compressed proof.
+/// Proves `circuit` under `key`, showing a spinner; returns the proof bytes (uncompressed).
 pub fn prove(key: &ProvingKey, circuit: pgt_zk::circuit::TransactionCircuit<TREE_DEPTH>) -> Result<Vec<u8>> {
 	let bar = spinner("proving (Groth16, 2 in → 2 out)");
 	let started = std::time::Instant::now();

@@ -99,7 +99,7 @@ pub struct Unproven {
 /// The arguments of `Shielded::transact`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransactCall {
-	/// The Groth16 proof (compressed, 192 bytes); empty until proven.
+	/// The Groth16 proof (uncompressed, 384 bytes); empty until proven.
 	pub proof: Vec<u8>,
 	/// The root the proof is made against.
 	pub root: FieldBytes,

@@ -1,5 +1,6 @@
 //! Example transactions for tests and benchmarks (`std` only).
 
+use ark_bls12_381::{Fq, Fq2, G1Affine, G2Affine};
 use crate::{
 	circuit::{public_amount, InputNote, PublicInputs, TransactionCircuit, Witness},
 	note::{public_key, Note},
@@ -35,4 +36,18 @@ pub fn transfer<const D: usize>() -> TransactionCircuit<D> {
 		ext_data_hash: Fr::from(4242u64),
 	};
 	TransactionCircuit { public, witness: Witness { inputs, outputs } }
+}
+
+/// Points on the G1 and G2 curves outside their prime-order subgroups (both cofactors are > 1),
+/// for tests that a proof carrying one is refused.
+pub fn points_outside_the_subgroups() -> (G1Affine, G2Affine) {
+	let g1 = (1u64..)
+		.filter_map(|x| G1Affine::get_point_from_x_unchecked(Fq::from(x), false))
+		.find(|p| !p.is_in_correct_subgroup_assuming_on_curve())
+		.expect("most points of the curve are outside the subgroup");
+	let g2 = (1u64..)
+		.filter_map(|x| G2Affine::get_point_from_x_unchecked(Fq2::new(Fq::from(x), Fq::from(1u64)), false))
+		.find(|p| !p.is_in_correct_subgroup_assuming_on_curve())
+		.expect("most points of the twist are outside the subgroup");
+	(g1, g2)
 }

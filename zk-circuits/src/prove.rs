@@ -35,7 +35,7 @@ pub fn load_insecure_dev_proving_key() -> std::io::Result<ProvingKey<Bls12_381>>
 	ProvingKey::deserialize_with_mode(&bytes[..], Compress::Yes, Validate::No).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
 }
 
-/// Proves `circuit` under `pk`; returns the compressed proof bytes.
+/// Proves `circuit` under `pk`; returns the proof bytes (uncompressed, `verify::PROOF_LEN`).
 pub fn prove<const D: usize, R: RngCore + CryptoRng>(pk: &ProvingKey<Bls12_381>, circuit: TransactionCircuit<D>, rng: &mut R) -> Result<Vec<u8>, SynthesisError> {
 	let proof = Groth16::<Bls12_381>::prove(pk, circuit, rng)?;
 	Ok(encode_proof(&proof))

@@ -3,22 +3,42 @@
 //! [`crate::Bls12_381`]).
 //!
 //! Everything from outside is decoded canonically: a public input is 32 little-endian bytes
-//! and must be below the field modulus (no second encoding of the same value); proof and key
-//! points use arkworks' compressed encoding, checked to be on the curve and in the prime-order
-//! subgroup.
+//! and must be below the field modulus (no second encoding of the same value); a verifying key
+//! uses arkworks' compressed encoding and a proof its uncompressed one (no square roots to take
+//! in the runtime), every point checked to be on the curve and in the prime-order subgroup.
+//!
+//! A chain checks a key once ([`prepare_key`]) and keeps what each verification needs already
+//! laid out as the BLS12-381 host calls of `sp-crypto-ec-utils` take it ([`PreparedKey`]), so
+//! the runtime only checks the proof's points and passes bytes to the host.
 
 use crate::Fr;
-use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup};
+use ark_ec::{pairing::Pairing, AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, PrimeField};
-use ark_groth16::{prepare_verifying_key, Groth16, PreparedVerifyingKey, Proof, VerifyingKey};
+use ark_groth16::{prepare_verifying_key, Groth16, Proof, VerifyingKey};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use ark_std::vec::Vec;
 
 /// Number of public inputs: root, 2 nullifiers, 2 output commitments, public amount, ext data hash.
 pub const PUBLIC_INPUTS: usize = 7;
 
-/// Bytes of a compressed proof (A and C in G1, B in G2).
-pub const PROOF_LEN: usize = 48 + 96 + 48;
+/// Bytes of an uncompressed G1 point (arkworks' encoding: x, y little-endian, flags in the last byte).
+pub const G1_LEN: usize = 96;
+/// Bytes of an uncompressed G2 point.
+pub const G2_LEN: usize = 192;
+
+/// Bytes of a proof: A (G1), B (G2), C (G1), uncompressed. Twice the compressed size, but
+/// decoding it takes no square roots, which cost ~1 ms inside WASM.
+pub const PROOF_LEN: usize = G1_LEN + G2_LEN + G1_LEN;
+
+/// Public inputs enter the input multi-scalar multiplication as little-endian chunks of this
+/// many bits, each against its base shifted by `2^(16·j)` (precomputed with the key): 16-bit
+/// scalars take arkworks' small-scalar path, about a third of the work of 7 full-width ones.
+pub const CHUNK_BITS: usize = 16;
+/// Chunks per public input (32 bytes).
+pub const CHUNKS: usize = 256 / CHUNK_BITS;
+/// Bases of the input multi-scalar multiplication: the key's constant term, then
+/// [`CHUNKS`] shifted copies of each public input's base.
+pub const MSM_BASES: usize = 1 + PUBLIC_INPUTS * CHUNKS;
 
 /// Why a proof was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,18 +82,19 @@ pub fn decode_key<E: Pairing>(bytes: &[u8]) -> Result<VerifyingKey<E>, VerifyErr
 	Ok(vk)
 }
 
-/// Decodes a proof (compressed, validated).
+/// Decodes a proof ([`PROOF_LEN`] bytes, uncompressed; every point checked on the curve and in
+/// its prime-order subgroup).
 pub fn decode_proof<E: Pairing>(bytes: &[u8]) -> Result<Proof<E>, VerifyError> {
 	if bytes.len() != PROOF_LEN {
 		return Err(VerifyError::MalformedProof);
 	}
-	Proof::<E>::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes).map_err(|_| VerifyError::MalformedProof)
+	Proof::<E>::deserialize_with_mode(bytes, Compress::No, Validate::Yes).map_err(|_| VerifyError::MalformedProof)
 }
 
-/// Encodes a proof compressed ([`PROOF_LEN`] bytes).
+/// Encodes a proof ([`PROOF_LEN`] bytes, uncompressed).
 pub fn encode_proof<E: Pairing>(proof: &Proof<E>) -> Vec<u8> {
 	let mut out = Vec::with_capacity(PROOF_LEN);
-	proof.serialize_compressed(&mut out).expect("writing to a Vec cannot fail");
+	proof.serialize_uncompressed(&mut out).expect("writing to a Vec cannot fail");
 	out
 }
 
@@ -105,51 +126,112 @@ pub fn verify<E: Pairing<ScalarField = Fr>>(vk: &[u8], proof: &[u8], inputs: &[[
 	}
 }
 
-/// Length of a verifying key for [`PUBLIC_INPUTS`] inputs, uncompressed ([`prepare_key`]).
-pub const PREPARED_KEY_LEN: usize = 96 + 3 * 192 + 8 + (PUBLIC_INPUTS + 1) * 96;
+/// Length of a [`PreparedKey`]'s bytes.
+pub const PREPARED_KEY_LEN: usize = 2 * G2_LEN + 8 + MSM_BASES * G1_LEN;
+/// Length of `e(alpha, beta)`, uncompressed.
+pub const ALPHA_BETA_LEN: usize = 576;
 
-/// `e(alpha, beta)` of a verifying key (uncompressed, 576 bytes): the one pairing of
-/// verification that depends only on the key, so a chain computes it once, when the key is set.
+/// A verifying key checked once and laid out for verification ([`prepare_key`]): `-gamma` and
+/// `-delta` in G2, then the input bases as the `Vec<G1Affine>` the host's multi-scalar
+/// multiplication decodes (a `u64` length, then [`MSM_BASES`] points), all uncompressed and not
+/// checked again. With `e(alpha, beta)` it is everything [`verify_with_checked_key`] needs.
+pub struct PreparedKey<'a>(&'a [u8]);
+
+impl<'a> PreparedKey<'a> {
+	/// Wraps the bytes [`prepare_key`] returned, refusing any other length.
+	pub fn new(bytes: &'a [u8]) -> Result<Self, VerifyError> {
+		if bytes.len() == PREPARED_KEY_LEN {
+			Ok(Self(bytes))
+		} else {
+			Err(VerifyError::MalformedKey)
+		}
+	}
+	/// `-gamma` then `-delta`, uncompressed.
+	pub fn neg_gamma_delta(&self) -> &'a [u8] {
+		&self.0[..2 * G2_LEN]
+	}
+	/// The input bases, encoded as a `Vec<G1Affine>`.
+	pub fn msm_bases(&self) -> &'a [u8] {
+		&self.0[2 * G2_LEN..]
+	}
+}
+
+/// The scalars of the input multi-scalar multiplication, encoded as the `Vec<Fr>` the host
+/// decodes: 1 for the constant term, then each input's [`CHUNKS`] little-endian 16-bit chunks.
+/// Built from the canonical input bytes directly (no field arithmetic).
+pub fn msm_scalars(inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Vec<u8> {
+	let mut out = Vec::with_capacity(8 + MSM_BASES * 32);
+	out.extend_from_slice(&(MSM_BASES as u64).to_le_bytes());
+	let mut one = [0u8; 32];
+	one[0] = 1;
+	out.extend_from_slice(&one);
+	for input in inputs {
+		for chunk in input.chunks_exact(CHUNK_BITS / 8) {
+			let mut scalar = [0u8; 32];
+			scalar[..chunk.len()].copy_from_slice(chunk);
+			out.extend_from_slice(&scalar);
+		}
+	}
+	out
+}
+
+/// `e(alpha, beta)` of a verifying key (uncompressed, [`ALPHA_BETA_LEN`] bytes): the one
+/// pairing of verification that depends only on the key, so a chain computes it once.
 pub fn alpha_beta<E: Pairing>(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
 	Ok(prepare_key::<E>(vk)?.1)
 }
 
 /// Checks a compressed verifying key once and returns what [`verify_with_checked_key`] needs:
-/// the key uncompressed ([`PREPARED_KEY_LEN`] bytes, so no verification decompresses its
-/// points again, which costs milliseconds in WASM) and `e(alpha, beta)`.
+/// the [`PreparedKey`] bytes ([`PREPARED_KEY_LEN`]) and `e(alpha, beta)`.
 pub fn prepare_key<E: Pairing>(vk: &[u8]) -> Result<(Vec<u8>, Vec<u8>), VerifyError> {
 	let vk = decode_key::<E>(vk)?;
-	let mut ab = Vec::new();
+	let mut ab = Vec::with_capacity(ALPHA_BETA_LEN);
 	E::pairing(vk.alpha_g1, vk.beta_g2).0.serialize_uncompressed(&mut ab).map_err(|_| VerifyError::MalformedKey)?;
+	let mut bases = Vec::with_capacity(MSM_BASES);
+	bases.push(vk.gamma_abc_g1[0]);
+	for base in &vk.gamma_abc_g1[1..] {
+		let mut shifted = base.into_group();
+		for _ in 0..CHUNKS {
+			bases.push(shifted.into_affine());
+			for _ in 0..CHUNK_BITS {
+				shifted.double_in_place();
+			}
+		}
+	}
 	let mut key = Vec::with_capacity(PREPARED_KEY_LEN);
-	vk.serialize_uncompressed(&mut key).map_err(|_| VerifyError::MalformedKey)?;
+	let neg = [(-vk.gamma_g2.into_group()).into_affine(), (-vk.delta_g2.into_group()).into_affine()];
+	for point in neg {
+		point.serialize_uncompressed(&mut key).map_err(|_| VerifyError::MalformedKey)?;
+	}
+	bases.serialize_uncompressed(&mut key).map_err(|_| VerifyError::MalformedKey)?;
+	debug_assert_eq!(key.len(), PREPARED_KEY_LEN);
 	Ok((key, ab))
 }
 
-/// [`verify`] for a key that was checked when it was stored: `prepared_vk` and `alpha_beta`
-/// are what [`prepare_key`] returned (the key uncompressed, not checked again, and
-/// `e(alpha, beta)`). The proof and inputs are checked as always.
+/// [`verify`] for a key that was checked when it was stored, in arkworks over the engine `E`
+/// (natively, or inside WASM without host calls): `prepared` and `alpha_beta` are what
+/// [`prepare_key`] returned (not checked again). The proof and inputs are checked as always.
+/// The runtime's host-call path does the same steps on bytes (`pallet-pgt-shielded`).
 pub fn verify_with_checked_key<E: Pairing<ScalarField = Fr>>(
-	prepared_vk: &[u8],
+	prepared: &[u8],
 	alpha_beta: &[u8],
 	proof: &[u8],
 	inputs: &[[u8; 32]; PUBLIC_INPUTS],
 ) -> Result<(), VerifyError> {
-	let inputs = decode_inputs(inputs)?;
+	decode_inputs(inputs)?;
 	let proof = decode_proof::<E>(proof)?;
-	let vk = VerifyingKey::<E>::deserialize_with_mode(prepared_vk, Compress::No, Validate::No).map_err(|_| VerifyError::MalformedKey)?;
-	if vk.gamma_abc_g1.len() != PUBLIC_INPUTS + 1 {
-		return Err(VerifyError::MalformedKey);
-	}
-	let alpha_g1_beta_g2 = E::TargetField::deserialize_with_mode(alpha_beta, Compress::No, Validate::No).map_err(|_| VerifyError::MalformedKey)?;
-	let pvk = PreparedVerifyingKey {
-		gamma_g2_neg_pc: (-vk.gamma_g2.into_group()).into_affine().into(),
-		delta_g2_neg_pc: (-vk.delta_g2.into_group()).into_affine().into(),
-		alpha_g1_beta_g2,
-		vk,
-	};
-	match Groth16::<E>::verify_proof(&pvk, &proof, &inputs) {
-		Ok(true) => Ok(()),
+	let key = PreparedKey::new(prepared)?;
+	let malformed = |_| VerifyError::MalformedKey;
+	let mut neg = key.neg_gamma_delta();
+	let neg_gamma = E::G2Affine::deserialize_with_mode(&mut neg, Compress::No, Validate::No).map_err(malformed)?;
+	let neg_delta = E::G2Affine::deserialize_with_mode(&mut neg, Compress::No, Validate::No).map_err(malformed)?;
+	let bases = Vec::<E::G1Affine>::deserialize_with_mode(key.msm_bases(), Compress::No, Validate::No).map_err(malformed)?;
+	let scalars = Vec::<Fr>::deserialize_with_mode(&msm_scalars(inputs)[..], Compress::No, Validate::No).map_err(malformed)?;
+	let inputs_term = E::G1::msm(&bases, &scalars).map_err(|_| VerifyError::MalformedKey)?.into_affine();
+	let expected = E::TargetField::deserialize_with_mode(alpha_beta, Compress::No, Validate::No).map_err(malformed)?;
+	let miller = E::multi_miller_loop([proof.a, inputs_term, proof.c], [proof.b, neg_gamma, neg_delta]);
+	match E::final_exponentiation(miller) {
+		Some(result) if result.0 == expected => Ok(()),
 		_ => Err(VerifyError::InvalidProof),
 	}
 }

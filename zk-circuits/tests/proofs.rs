@@ -3,13 +3,17 @@
 //! proven.
 
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_std::rand::SeedableRng;
 use pgt_zk::{
 	circuit::{public_amount, InputNote, PublicInputs, TransactionCircuit, Witness, PUBLIC_INPUTS},
 	note::{public_key, Note},
 	prove::{encode_key, insecure_dev_setup, load_insecure_dev_proving_key, prove, DEV_VERIFYING_KEY},
 	tree::{MerklePath, MerkleTree},
-	verify::{encode_field, prepare_key, verify, verify_with_checked_key, VerifyError, PREPARED_KEY_LEN},
+	verify::{
+		encode_field, msm_scalars, prepare_key, verify, verify_with_checked_key, VerifyError, CHUNKS, CHUNK_BITS, G1_LEN, G2_LEN, MSM_BASES,
+		PREPARED_KEY_LEN,
+	},
 	Bls12_381, Fr, TREE_DEPTH,
 };
 use rand_chacha::ChaCha20Rng;
@@ -76,6 +80,32 @@ fn a_depth_32_transfer_proven_with_the_committed_dev_key_verifies_and_nothing_el
 	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof[..100], &inputs), Err(VerifyError::MalformedProof));
 	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared[..100], &ab, &proof, &inputs), Err(VerifyError::MalformedKey));
 	assert!(prepare_key::<Bls12_381>(&DEV_VERIFYING_KEY[..100]).is_err());
+
+	// A point on the curve but outside the prime-order subgroup is refused, in A, B and C.
+	let (g1, g2) = pgt_zk::examples::points_outside_the_subgroups();
+	for (at, len) in [(0, G1_LEN), (G1_LEN, G2_LEN), (G1_LEN + G2_LEN, G1_LEN)] {
+		let mut p = proof.clone();
+		if len == G1_LEN {
+			g1.serialize_uncompressed(&mut p[at..at + len]).expect("96 bytes");
+		} else {
+			g2.serialize_uncompressed(&mut p[at..at + len]).expect("192 bytes");
+		}
+		assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &p, &inputs), Err(VerifyError::MalformedProof), "at {at}");
+	}
+}
+
+#[test]
+fn input_chunks_recompose_the_inputs() {
+	let inputs: [[u8; 32]; PUBLIC_INPUTS] = core::array::from_fn(|i| encode_field(&(-Fr::from(i as u64 + 1))));
+	let scalars = Vec::<Fr>::deserialize_uncompressed(&msm_scalars(&inputs)[..]).expect("a Vec<Fr>");
+	assert_eq!(scalars.len(), MSM_BASES);
+	assert_eq!(scalars[0], Fr::from(1u64));
+	for (i, input) in inputs.iter().enumerate() {
+		let chunks = &scalars[1 + i * CHUNKS..1 + (i + 1) * CHUNKS];
+		let shift = Fr::from(1u64 << CHUNK_BITS);
+		let recomposed = chunks.iter().rev().fold(Fr::from(0u64), |acc, c| acc * shift + c);
+		assert_eq!(encode_field(&recomposed), *input, "input {i}");
+	}
 }
 
 #[test]

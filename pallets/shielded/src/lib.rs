@@ -120,7 +120,8 @@ pub mod pallet {
 	}
 
 	/// Verifying keys by version: the compressed arkworks encoding as set (points checked then),
-	/// and the key uncompressed with `e(alpha, beta)`, computed then for verification.
+	/// and, computed then for verification, the key laid out for the host calls with
+	/// `e(alpha, beta)`.
 	#[pallet::storage]
 	pub type VerifyingKeys<T: Config> = StorageMap<_, Twox64Concat, u32, StoredKey>;
 
@@ -272,7 +273,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Shields, transfers or unshields PGT with a Groth16 proof (see the pallet docs).
 		///
-		/// - `proof`: the compressed proof (192 bytes);
+		/// - `proof`: the proof, uncompressed (384 bytes: no square roots to take on chain);
 		/// - `inputs`: the root proven against, the two input nullifiers, the two output
 		///   commitments;
 		/// - `ext`: recipient, `ext_amount` (+ shield, − unshield, 0 transfer), relayer, fee,

@@ -8,7 +8,7 @@ use pgt_zk::{
 	note::{public_key, Note},
 	prove::{load_insecure_dev_proving_key, prove},
 	tree::MerkleTree,
-	verify::encode_field,
+	verify::{encode_field, G1_LEN, G2_LEN, PROOF_LEN},
 	Bls12_381, Fr,
 };
 use polkadot_sdk::{
@@ -16,6 +16,7 @@ use polkadot_sdk::{
 	pallet_balances,
 	sp_runtime::{BuildStorage, DispatchError},
 };
+use ark_serialize::CanonicalSerialize;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use std::sync::OnceLock;
 
@@ -29,7 +30,7 @@ fn proving_key() -> &'static ark_groth16::ProvingKey<Bls12_381> {
 /// A transaction ready to submit.
 #[derive(Clone)]
 struct Tx {
-	proof: BoundedVec<u8, polkadot_sdk::sp_core::ConstU32<192>>,
+	proof: BoundedVec<u8, polkadot_sdk::sp_core::ConstU32<{ pgt_zk::verify::PROOF_LEN as u32 }>>,
 	inputs: TransactionInputs,
 	ext: Ext,
 	notes: [BoundedVec<u8, MaxEncryptedNoteLen>; 2],
@@ -252,9 +253,23 @@ fn bad_inputs_are_refused_and_change_nothing() {
 		let mut t = tx.clone();
 		t.inputs.nullifiers[0] = [0xFF; 32];
 		assert_noop!(t.submit(ALICE), Error::<Test>::NonCanonicalInput);
+		// Points off the curve, or on it but outside the prime-order subgroup, in A, B or C.
+		let with_proof = |proof: Vec<u8>| Tx { proof: BoundedVec::truncate_from(proof), ..tx.clone() };
+		let mut off_curve = tx.proof.to_vec();
+		off_curve[0] ^= 1;
+		assert_noop!(with_proof(off_curve).submit(ALICE), Error::<Test>::MalformedProof);
+		let (g1, g2) = pgt_zk::examples::points_outside_the_subgroups();
+		for (at, len) in [(0, G1_LEN), (G1_LEN, G2_LEN), (G1_LEN + G2_LEN, G1_LEN)] {
+			let mut proof = tx.proof.to_vec();
+			let point = &mut proof[at..at + len];
+			let written = if len == G1_LEN { g1.serialize_uncompressed(point) } else { g2.serialize_uncompressed(point) };
+			written.expect("the point fits its place");
+			assert_noop!(with_proof(proof).submit(ALICE), Error::<Test>::MalformedProof);
+		}
+		// Three points at infinity are well formed, and verify nothing.
 		let mut t = tx.clone();
-		t.proof = BoundedVec::truncate_from(vec![0u8; 192]);
-		assert_noop!(t.submit(ALICE), Error::<Test>::MalformedProof);
+		t.proof = BoundedVec::truncate_from(vec![0u8; PROOF_LEN]);
+		assert_noop!(t.submit(ALICE), Error::<Test>::InvalidProof);
 		let mut t = tx.clone();
 		t.proof = BoundedVec::truncate_from(tx.proof[..100].to_vec());
 		assert_noop!(t.submit(ALICE), Error::<Test>::MalformedProof);

@@ -53,15 +53,16 @@ pub struct TransactionInputs {
 	pub commitments: [FieldBytes; 2],
 }
 
-/// A verifying key as stored: its compressed bytes (checked when set), uncompressed, and
-/// `e(alpha, beta)`.
+/// A verifying key as stored: its compressed bytes (checked when set), laid out for
+/// verification, and `e(alpha, beta)`.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
 pub struct StoredKey {
 	/// The key, compressed.
 	pub key: BoundedVec<u8, ConstU32<{ crate::MAX_KEY_LEN }>>,
 	/// `e(alpha, beta)`, uncompressed (576 bytes).
-	pub alpha_beta: BoundedVec<u8, ConstU32<576>>,
-	/// The key uncompressed (`pgt_zk::verify::PREPARED_KEY_LEN` bytes): what verification
-	/// reads, so it never decompresses the key's points.
+	pub alpha_beta: BoundedVec<u8, ConstU32<{ pgt_zk::verify::ALPHA_BETA_LEN as u32 }>>,
+	/// What verification reads (`pgt_zk::verify::PreparedKey`, `PREPARED_KEY_LEN` bytes):
+	/// `-gamma`, `-delta` and the public inputs' bases (each shifted by every 16-bit chunk
+	/// offset), uncompressed, in the encoding the BLS12-381 host calls take.
 	pub prepared: BoundedVec<u8, ConstU32<{ pgt_zk::verify::PREPARED_KEY_LEN as u32 }>>,
 }

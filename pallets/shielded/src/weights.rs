@@ -54,7 +54,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Shielded::KeyVersion` (r:1 w:0)
 	/// Proof: `Shielded::KeyVersion` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Shielded::VerifyingKeys` (r:1 w:0)
-	/// Proof: `Shielded::VerifyingKeys` (`max_values`: None, `max_size`: Some(3066), added: 5541, mode: `MaxEncodedLen`)
+	/// Proof: `Shielded::VerifyingKeys` (`max_values`: None, `max_size`: Some(12858), added: 15333, mode: `MaxEncodedLen`)
 	/// Storage: `Shielded::Tree` (r:1 w:1)
 	/// Proof: `Shielded::Tree` (`max_values`: Some(1), `max_size`: Some(1065), added: 1560, mode: `MaxEncodedLen`)
 	/// Storage: `Shielded::Nullifiers` (r:2 w:2)
@@ -69,23 +69,23 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Shielded::Notes` (`max_values`: None, `max_size`: Some(306), added: 2781, mode: `MaxEncodedLen`)
 	fn transact() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4286`
-		//  Estimated: `8799`
-		// Minimum execution time: 10_859_128_000 picoseconds.
-		Weight::from_parts(11_357_015_000, 8799)
+		//  Measured:  `14078`
+		//  Estimated: `16323`
+		// Minimum execution time: 8_709_501_000 picoseconds.
+		Weight::from_parts(9_269_140_000, 16323)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Shielded::KeyVersion` (r:1 w:1)
 	/// Proof: `Shielded::KeyVersion` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Shielded::VerifyingKeys` (r:0 w:1)
-	/// Proof: `Shielded::VerifyingKeys` (`max_values`: None, `max_size`: Some(3066), added: 5541, mode: `MaxEncodedLen`)
+	/// Proof: `Shielded::VerifyingKeys` (`max_values`: None, `max_size`: Some(12858), added: 15333, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `97`
 		//  Estimated: `1489`
-		// Minimum execution time: 14_193_841_000 picoseconds.
-		Weight::from_parts(15_202_486_000, 1489)
+		// Minimum execution time: 20_920_162_000 picoseconds.
+		Weight::from_parts(21_994_950_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1293`
 		//  Estimated: `3509`
-		// Minimum execution time: 14_702_000 picoseconds.
-		Weight::from_parts(15_613_000, 3509)
+		// Minimum execution time: 14_802_000 picoseconds.
+		Weight::from_parts(15_753_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -110,15 +110,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_737_122_000 picoseconds.
-		Weight::from_parts(4_910_509_000, 0)
+		// Minimum execution time: 2_601_196_000 picoseconds.
+		Weight::from_parts(3_601_228_000, 0)
 	}
 	fn verify_pure_wasm() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 19_120_854_000 picoseconds.
-		Weight::from_parts(20_114_417_000, 0)
+		// Minimum execution time: 12_813_324_000 picoseconds.
+		Weight::from_parts(17_070_565_000, 0)
 	}
 }
 
@@ -127,7 +127,7 @@ impl WeightInfo for () {
 	/// Storage: `Shielded::KeyVersion` (r:1 w:0)
 	/// Proof: `Shielded::KeyVersion` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Shielded::VerifyingKeys` (r:1 w:0)
-	/// Proof: `Shielded::VerifyingKeys` (`max_values`: None, `max_size`: Some(3066), added: 5541, mode: `MaxEncodedLen`)
+	/// Proof: `Shielded::VerifyingKeys` (`max_values`: None, `max_size`: Some(12858), added: 15333, mode: `MaxEncodedLen`)
 	/// Storage: `Shielded::Tree` (r:1 w:1)
 	/// Proof: `Shielded::Tree` (`max_values`: Some(1), `max_size`: Some(1065), added: 1560, mode: `MaxEncodedLen`)
 	/// Storage: `Shielded::Nullifiers` (r:2 w:2)
@@ -142,23 +142,23 @@ impl WeightInfo for () {
 	/// Proof: `Shielded::Notes` (`max_values`: None, `max_size`: Some(306), added: 2781, mode: `MaxEncodedLen`)
 	fn transact() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4286`
-		//  Estimated: `8799`
-		// Minimum execution time: 10_859_128_000 picoseconds.
-		Weight::from_parts(11_357_015_000, 8799)
+		//  Measured:  `14078`
+		//  Estimated: `16323`
+		// Minimum execution time: 8_709_501_000 picoseconds.
+		Weight::from_parts(9_269_140_000, 16323)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Shielded::KeyVersion` (r:1 w:1)
 	/// Proof: `Shielded::KeyVersion` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Shielded::VerifyingKeys` (r:0 w:1)
-	/// Proof: `Shielded::VerifyingKeys` (`max_values`: None, `max_size`: Some(3066), added: 5541, mode: `MaxEncodedLen`)
+	/// Proof: `Shielded::VerifyingKeys` (`max_values`: None, `max_size`: Some(12858), added: 15333, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `97`
 		//  Estimated: `1489`
-		// Minimum execution time: 14_193_841_000 picoseconds.
-		Weight::from_parts(15_202_486_000, 1489)
+		// Minimum execution time: 20_920_162_000 picoseconds.
+		Weight::from_parts(21_994_950_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
@@ -174,8 +174,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1293`
 		//  Estimated: `3509`
-		// Minimum execution time: 14_702_000 picoseconds.
-		Weight::from_parts(15_613_000, 3509)
+		// Minimum execution time: 14_802_000 picoseconds.
+		Weight::from_parts(15_753_000, 3509)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -183,14 +183,14 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_737_122_000 picoseconds.
-		Weight::from_parts(4_910_509_000, 0)
+		// Minimum execution time: 2_601_196_000 picoseconds.
+		Weight::from_parts(3_601_228_000, 0)
 	}
 	fn verify_pure_wasm() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 19_120_854_000 picoseconds.
-		Weight::from_parts(20_114_417_000, 0)
+		// Minimum execution time: 12_813_324_000 picoseconds.
+		Weight::from_parts(17_070_565_000, 0)
 	}
 }
