@@ -15,7 +15,7 @@ use crate::Fr;
 use ark_ec::{pairing::Pairing, AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, PrimeField};
 use ark_groth16::{prepare_verifying_key, Groth16, Proof, VerifyingKey};
-use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Valid, Validate};
 use ark_std::vec::Vec;
 
 /// Number of public inputs: root, 2 nullifiers, 2 output commitments, public amount, ext data hash.
@@ -84,11 +84,17 @@ pub fn decode_key<E: Pairing>(bytes: &[u8]) -> Result<VerifyingKey<E>, VerifyErr
 
 /// Decodes a proof ([`PROOF_LEN`] bytes, uncompressed; every point checked on the curve and in
 /// its prime-order subgroup).
+///
+/// The on-curve check is explicit: arkworks' BLS12-381 decoder of uncompressed points, even
+/// with `Validate::Yes`, only runs the subgroup check, which assumes the point is on the curve.
+/// `Valid::check` of a short-Weierstrass point does both.
 pub fn decode_proof<E: Pairing>(bytes: &[u8]) -> Result<Proof<E>, VerifyError> {
 	if bytes.len() != PROOF_LEN {
 		return Err(VerifyError::MalformedProof);
 	}
-	Proof::<E>::deserialize_with_mode(bytes, Compress::No, Validate::Yes).map_err(|_| VerifyError::MalformedProof)
+	let proof = Proof::<E>::deserialize_with_mode(bytes, Compress::No, Validate::No).map_err(|_| VerifyError::MalformedProof)?;
+	proof.check().map_err(|_| VerifyError::MalformedProof)?;
+	Ok(proof)
 }
 
 /// Encodes a proof ([`PROOF_LEN`] bytes, uncompressed).

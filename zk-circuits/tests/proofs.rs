@@ -81,6 +81,12 @@ fn a_depth_32_transfer_proven_with_the_committed_dev_key_verifies_and_nothing_el
 	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared[..100], &ab, &proof, &inputs), Err(VerifyError::MalformedKey));
 	assert!(prepare_key::<Bls12_381>(&DEV_VERIFYING_KEY[..100]).is_err());
 
+	// A = (1, 1), off the curve, is refused.
+	let mut off_curve = proof.clone();
+	off_curve[..G1_LEN].fill(0);
+	off_curve[G1_LEN / 2 - 1] = 1;
+	off_curve[G1_LEN - 1] = 1;
+	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &off_curve, &inputs), Err(VerifyError::MalformedProof));
 	// A point on the curve but outside the prime-order subgroup is refused, in A, B and C.
 	let (g1, g2) = pgt_zk::examples::points_outside_the_subgroups();
 	for (at, len) in [(0, G1_LEN), (G1_LEN, G2_LEN), (G1_LEN + G2_LEN, G1_LEN)] {

@@ -266,10 +266,20 @@ fn bad_inputs_are_refused_and_change_nothing() {
 			written.expect("the point fits its place");
 			assert_noop!(with_proof(proof).submit(ALICE), Error::<Test>::MalformedProof);
 		}
-		// Three points at infinity are well formed, and verify nothing.
-		let mut t = tx.clone();
-		t.proof = BoundedVec::truncate_from(vec![0u8; PROOF_LEN]);
-		assert_noop!(t.submit(ALICE), Error::<Test>::InvalidProof);
+		// (1, 1) is off the curve.
+		let mut off_curve = tx.proof.to_vec();
+		off_curve[..G1_LEN].fill(0);
+		off_curve[G1_LEN / 2 - 1] = 1;
+		off_curve[G1_LEN - 1] = 1;
+		assert_noop!(with_proof(off_curve).submit(ALICE), Error::<Test>::MalformedProof);
+		// Three points at infinity (the infinity flag, or all zeros, which arkworks also reads as
+		// the identity) are well formed, and verify nothing.
+		let mut at_infinity = vec![0u8; PROOF_LEN];
+		for at in [0, G1_LEN, G1_LEN + G2_LEN] {
+			at_infinity[at] = 0x40;
+		}
+		assert_noop!(with_proof(at_infinity).submit(ALICE), Error::<Test>::InvalidProof);
+		assert_noop!(with_proof(vec![0u8; PROOF_LEN]).submit(ALICE), Error::<Test>::InvalidProof);
 		let mut t = tx.clone();
 		t.proof = BoundedVec::truncate_from(tx.proof[..100].to_vec());
 		assert_noop!(t.submit(ALICE), Error::<Test>::MalformedProof);
