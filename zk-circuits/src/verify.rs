@@ -181,14 +181,10 @@ pub fn msm_scalars(inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Vec<u8> {
 	out
 }
 
-/// `e(alpha, beta)` of a verifying key (uncompressed, [`ALPHA_BETA_LEN`] bytes): the one
-/// pairing of verification that depends only on the key, so a chain computes it once.
-pub fn alpha_beta<E: Pairing>(vk: &[u8]) -> Result<Vec<u8>, VerifyError> {
-	Ok(prepare_key::<E>(vk)?.1)
-}
-
 /// Checks a compressed verifying key once and returns what [`verify_with_checked_key`] needs:
-/// the [`PreparedKey`] bytes ([`PREPARED_KEY_LEN`]) and `e(alpha, beta)`.
+/// the [`PreparedKey`] bytes ([`PREPARED_KEY_LEN`]) and `e(alpha, beta)` ([`ALPHA_BETA_LEN`]
+/// bytes, uncompressed): the one pairing of verification that depends only on the key, so a
+/// chain computes it once.
 pub fn prepare_key<E: Pairing>(vk: &[u8]) -> Result<(Vec<u8>, Vec<u8>), VerifyError> {
 	let vk = decode_key::<E>(vk)?;
 	let mut ab = Vec::with_capacity(ALPHA_BETA_LEN);
