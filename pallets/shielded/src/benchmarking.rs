@@ -49,6 +49,15 @@ fn public_inputs<T: Config>(f: &FixtureOf<T>) -> [FieldBytes; PUBLIC_INPUTS] {
 	Pallet::<T>::public_inputs(&tx.inputs, &tx.ext, [&tx.notes[0], &tx.notes[1]])
 }
 
+/// What verifying the fixture's unshield alone needs: the stored key, the proof and its public
+/// inputs (checked against nothing else, so the tree needn't hold the shield's notes).
+fn verification_case<T: Config>() -> (StoredKey, Vec<u8>, [FieldBytes; PUBLIC_INPUTS]) {
+	let f = fixture::<T>();
+	let key = VerifyingKeys::<T>::get(KeyVersion::<T>::get()).expect("set by fixture()");
+	let inputs = public_inputs::<T>(&f);
+	(key, f.unshield.proof, inputs)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -111,15 +120,12 @@ mod benchmarks {
 	/// Verifying one proof through the BLS12-381 host calls (what the runtime does).
 	#[benchmark]
 	fn verify_with_host_calls() {
-		let f = fixture::<T>();
-		let key = VerifyingKeys::<T>::get(KeyVersion::<T>::get()).expect("set by fixture()");
-		// Against the tree after the shield, which the inputs don't need: verification only.
-		let inputs = public_inputs::<T>(&f);
+		let (key, proof, inputs) = verification_case::<T>();
 		let result;
 
 		#[block]
 		{
-			result = HostCallVerifier::verify(&key.prepared, &key.alpha_beta, &f.unshield.proof, &inputs);
+			result = HostCallVerifier::verify(&key.prepared, &key.alpha_beta, &proof, &inputs);
 		}
 
 		assert!(result.is_ok());
@@ -128,14 +134,12 @@ mod benchmarks {
 	/// Verifying one proof in pure WASM (arkworks in the runtime, no host calls).
 	#[benchmark]
 	fn verify_pure_wasm() {
-		let f = fixture::<T>();
-		let key = VerifyingKeys::<T>::get(KeyVersion::<T>::get()).expect("set by fixture()");
-		let inputs = public_inputs::<T>(&f);
+		let (key, proof, inputs) = verification_case::<T>();
 		let result;
 
 		#[block]
 		{
-			result = PureVerifier::verify(&key.prepared, &key.alpha_beta, &f.unshield.proof, &inputs);
+			result = PureVerifier::verify(&key.prepared, &key.alpha_beta, &proof, &inputs);
 		}
 
 		assert!(result.is_ok());

@@ -260,11 +260,13 @@ pub mod pallet {
 
 		/// Records the root at the end of a block in which the tree changed.
 		fn on_finalize(now: BlockNumberFor<T>) {
-			// A changed tree is always stored (by `transact`): read its root, don't rebuild it.
-			if let (true, Some(tree)) = (TreeChanged::<T>::take(), Tree::<T>::get()) {
-				let root = tree.root;
-				RootAt::<T>::insert(now, root);
-				RecentRoots::<T>::insert(root, now);
+			// A changed tree is always stored (by `transact`): read its root, don't rebuild it. An
+			// unchanged tree is not read at all.
+			if TreeChanged::<T>::take() {
+				if let Some(tree) = Tree::<T>::get() {
+					RootAt::<T>::insert(now, tree.root);
+					RecentRoots::<T>::insert(tree.root, now);
+				}
 			}
 		}
 	}

@@ -5,13 +5,13 @@
 
 use alloc::vec::Vec;
 use pgt_zk::verify::{
-	decode_inputs, decode_proof, msm_scalars, verify_with_checked_key, PreparedKey, VerifyError, ALPHA_BETA_LEN, G1_LEN, G2_LEN, PROOF_LEN,
-	PUBLIC_INPUTS,
+	decode_inputs, decode_proof, msm_scalars, verify_with_checked_key, PreparedKey, VerifyError, ALPHA_BETA_LEN, G1_LEN, G2_LEN, PUBLIC_INPUTS,
 };
 use sp_crypto_ec_utils::bls12_381::{host_calls, Bls12_381 as HostBls12_381};
 
-/// Checks a verifying key (points on curve, in subgroup, 7 inputs) and returns the key
-/// uncompressed and `e(alpha, beta)`, which [`ProofVerifier::verify`] then needs. Always computed in pure
+/// Checks a verifying key (points on curve, in subgroup, 7 inputs) and returns it laid out for
+/// verification (`pgt_zk::verify::PreparedKey`) and `e(alpha, beta)`, which
+/// [`ProofVerifier::verify`] then needs. Always computed in pure
 /// arkworks: it also runs when genesis is built, by executors that have no BLS12-381 host
 /// functions (the chain-spec builder), and the result's bytes are the same either way.
 pub fn prepare_key(vk: &[u8]) -> Result<(Vec<u8>, Vec<u8>), VerifyError> {
@@ -57,7 +57,6 @@ impl ProofVerifier for HostCallVerifier {
 		host_calls::bls12_381_msm_g1(key.msm_bases(), &msm_scalars(inputs), &mut inputs_term).map_err(|_| VerifyError::MalformedKey)?;
 		let (a, rest) = proof.split_at(G1_LEN);
 		let (b, c) = rest.split_at(G2_LEN);
-		debug_assert_eq!(PROOF_LEN, a.len() + b.len() + c.len());
 		let (neg_gamma, neg_delta) = key.neg_gamma_delta().split_at(G2_LEN);
 		let mut result = [0u8; ALPHA_BETA_LEN];
 		host_calls::bls12_381_multi_miller_loop(&three_points([a, &inputs_term, c]), &three_points([b, neg_gamma, neg_delta]), &mut result)
