@@ -71,8 +71,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `14078`
 		//  Estimated: `16323`
-		// Minimum execution time: 8_709_501_000 picoseconds.
-		Weight::from_parts(9_269_140_000, 16323)
+		// Minimum execution time: 8_928_245_000 picoseconds.
+		Weight::from_parts(10_517_691_000, 16323)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -84,8 +84,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `97`
 		//  Estimated: `1489`
-		// Minimum execution time: 20_920_162_000 picoseconds.
-		Weight::from_parts(21_994_950_000, 1489)
+		// Minimum execution time: 20_912_460_000 picoseconds.
+		Weight::from_parts(21_883_279_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1293`
 		//  Estimated: `3509`
-		// Minimum execution time: 14_802_000 picoseconds.
-		Weight::from_parts(15_753_000, 3509)
+		// Minimum execution time: 14_622_000 picoseconds.
+		Weight::from_parts(17_006_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -110,15 +110,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_601_196_000 picoseconds.
-		Weight::from_parts(3_601_228_000, 0)
+		// Minimum execution time: 2_656_488_000 picoseconds.
+		Weight::from_parts(3_610_101_000, 0)
 	}
 	fn verify_pure_wasm() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 12_813_324_000 picoseconds.
-		Weight::from_parts(17_070_565_000, 0)
+		// Minimum execution time: 12_498_928_000 picoseconds.
+		Weight::from_parts(12_842_237_000, 0)
 	}
 }
 
@@ -144,8 +144,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `14078`
 		//  Estimated: `16323`
-		// Minimum execution time: 8_709_501_000 picoseconds.
-		Weight::from_parts(9_269_140_000, 16323)
+		// Minimum execution time: 8_928_245_000 picoseconds.
+		Weight::from_parts(10_517_691_000, 16323)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
@@ -157,8 +157,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `97`
 		//  Estimated: `1489`
-		// Minimum execution time: 20_920_162_000 picoseconds.
-		Weight::from_parts(21_994_950_000, 1489)
+		// Minimum execution time: 20_912_460_000 picoseconds.
+		Weight::from_parts(21_883_279_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
@@ -174,8 +174,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1293`
 		//  Estimated: `3509`
-		// Minimum execution time: 14_802_000 picoseconds.
-		Weight::from_parts(15_753_000, 3509)
+		// Minimum execution time: 14_622_000 picoseconds.
+		Weight::from_parts(17_006_000, 3509)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -183,14 +183,14 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_601_196_000 picoseconds.
-		Weight::from_parts(3_601_228_000, 0)
+		// Minimum execution time: 2_656_488_000 picoseconds.
+		Weight::from_parts(3_610_101_000, 0)
 	}
 	fn verify_pure_wasm() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 12_813_324_000 picoseconds.
-		Weight::from_parts(17_070_565_000, 0)
+		// Minimum execution time: 12_498_928_000 picoseconds.
+		Weight::from_parts(12_842_237_000, 0)
 	}
 }
