@@ -20,9 +20,7 @@ pub fn properties() -> Properties {
 }
 
 fn wasm() -> Result<&'static [u8], String> {
-	WASM_BINARY.ok_or_else(|| {
-		"the runtime WASM is not available: this node was built with SKIP_WASM_BUILD".to_string()
-	})
+	WASM_BINARY.ok_or_else(|| "the runtime WASM is not available: this node was built with SKIP_WASM_BUILD".to_string())
 }
 
 fn chain_spec(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
@@ -43,10 +41,5 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 
 /// The four-validator local test network (`--chain local`).
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	chain_spec(
-		"PGT Local Testnet",
-		"pgt_local_testnet",
-		ChainType::Local,
-		genesis_config_presets::LOCAL_TESTNET,
-	)
+	chain_spec("PGT Local Testnet", "pgt_local_testnet", ChainType::Local, genesis_config_presets::LOCAL_TESTNET)
 }

@@ -11,9 +11,7 @@ use polkadot_sdk::{
 	pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer},
 	sc_consensus_babe::BabeWorkerHandle,
 	sc_consensus_babe_rpc::{Babe, BabeApiServer},
-	sc_consensus_grandpa::{
-		FinalityProofProvider, GrandpaJustificationStream, SharedAuthoritySet, SharedVoterState,
-	},
+	sc_consensus_grandpa::{FinalityProofProvider, GrandpaJustificationStream, SharedAuthoritySet, SharedVoterState},
 	sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer},
 	sc_rpc::SubscriptionTaskExecutor,
 	sc_transaction_pool_api::TransactionPool,
@@ -81,18 +79,14 @@ where
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
 	B: polkadot_sdk::sc_client_api::Backend<Block> + Send + Sync + 'static,
-	B::State: polkadot_sdk::sc_client_api::StateBackend<
-		polkadot_sdk::sp_runtime::traits::HashingFor<Block>,
-	>,
+	B::State: polkadot_sdk::sc_client_api::StateBackend<polkadot_sdk::sp_runtime::traits::HashingFor<Block>>,
 {
 	let FullDeps { client, pool, babe, grandpa } = deps;
 	let mut module = RpcModule::new(());
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(
-		Babe::new(client, babe.babe_worker_handle, babe.keystore, babe.select_chain).into_rpc(),
-	)?;
+	module.merge(Babe::new(client, babe.babe_worker_handle, babe.keystore, babe.select_chain).into_rpc())?;
 	module.merge(
 		Grandpa::new(
 			grandpa.subscription_executor,

@@ -11,10 +11,12 @@ use polkadot_sdk::{
 	sc_consensus_grandpa as grandpa, sc_consensus_slots, sc_executor, sc_network, sc_offchain,
 	sc_service::{self, error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig},
 	sc_telemetry::{Telemetry, TelemetryWorker},
-	sc_transaction_pool, sc_transaction_pool_api::OffchainTransactionPoolFactory,
+	sc_transaction_pool,
+	sc_transaction_pool_api::OffchainTransactionPoolFactory,
 	sp_consensus_babe::{self, SlotDuration},
 	sp_inherents::CreateInherentDataProviders,
-	sp_io, sp_runtime::traits::Block as BlockT,
+	sp_io,
+	sp_runtime::traits::Block as BlockT,
 	sp_timestamp,
 };
 use std::{sync::Arc, time::Duration};
@@ -105,13 +107,12 @@ pub fn new_partial(config: &Configuration) -> Result<Partial, ServiceError> {
 		.transpose()?;
 
 	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
-	let (client, backend, keystore_container, task_manager) =
-		sc_service::new_full_parts::<Block, RuntimeApi, _>(
-			config,
-			telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
-			executor,
-			Vec::new(),
-		)?;
+	let (client, backend, keystore_container, task_manager) = sc_service::new_full_parts::<Block, RuntimeApi, _>(
+		config,
+		telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
+		executor,
+		Vec::new(),
+	)?;
 	let client = Arc::new(client);
 
 	let telemetry = telemetry.map(|(worker, telemetry)| {
@@ -152,17 +153,16 @@ pub fn new_partial(config: &Configuration) -> Result<Partial, ServiceError> {
 		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
 	)?;
 
-	let (import_queue, babe_worker_handle) =
-		sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
-			link: babe_link.clone(),
-			block_import: block_import.clone(),
-			justification_import: Some(Box::new(justification_import)),
-			client: client.clone(),
-			slot_duration,
-			spawner: &task_manager.spawn_essential_handle(),
-			registry: config.prometheus_registry(),
-			telemetry: telemetry.as_ref().map(|x| x.handle()),
-		})?;
+	let (import_queue, babe_worker_handle) = sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
+		link: babe_link.clone(),
+		block_import: block_import.clone(),
+		justification_import: Some(Box::new(justification_import)),
+		client: client.clone(),
+		slot_duration,
+		spawner: &task_manager.spawn_essential_handle(),
+		registry: config.prometheus_registry(),
+		telemetry: telemetry.as_ref().map(|x| x.handle()),
+	})?;
 
 	Ok(sc_service::PartialComponents {
 		client,
@@ -205,11 +205,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		.ok_or_else(|| ServiceError::Other("the database has no genesis block".into()))?;
 	let grandpa_protocol_name = grandpa::protocol_standard_name(&genesis_hash, &config.chain_spec);
 	let (grandpa_protocol_config, grandpa_notification_service) =
-		grandpa::grandpa_peers_set_config::<_, N>(
-			grandpa_protocol_name.clone(),
-			metrics.clone(),
-			peer_store_handle,
-		);
+		grandpa::grandpa_peers_set_config::<_, N>(grandpa_protocol_name.clone(), metrics.clone(), peer_store_handle);
 	net_config.add_notification_protocol(grandpa_protocol_config);
 
 	let warp_sync = Arc::new(grandpa::warp_proof::NetworkProvider::new(
@@ -267,10 +263,8 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		let justification_stream = grandpa_link.justification_stream();
 		let shared_authority_set = grandpa_link.shared_authority_set().clone();
 		let shared_voter_state = shared_voter_state.clone();
-		let finality_provider = grandpa::FinalityProofProvider::new_for_service(
-			backend.clone(),
-			Some(shared_authority_set.clone()),
-		);
+		let finality_provider =
+			grandpa::FinalityProofProvider::new_for_service(backend.clone(), Some(shared_authority_set.clone()));
 
 		Box::new(move |subscription_executor| {
 			let deps = rpc::FullDeps {
@@ -328,17 +322,13 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			justification_sync_link: sync_service.clone(),
 			create_inherent_data_providers: InherentDataProviders { slot_duration },
 			force_authoring,
-			backoff_authoring_blocks: Some(
-				sc_consensus_slots::BackoffAuthoringOnFinalizedHeadLagging::default(),
-			),
+			backoff_authoring_blocks: Some(sc_consensus_slots::BackoffAuthoringOnFinalizedHeadLagging::default()),
 			babe_link,
 			block_proposal_slot_portion: SlotProportion::new(0.5),
 			max_block_proposal_slot_portion: None,
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
 		})?;
-		task_manager
-			.spawn_essential_handle()
-			.spawn_blocking("babe-proposer", Some("block-authoring"), babe);
+		task_manager.spawn_essential_handle().spawn_blocking("babe-proposer", Some("block-authoring"), babe);
 	}
 
 	if enable_grandpa {
@@ -380,10 +370,9 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 /// Builds a full node with the network backend chosen on the command line (litep2p by default).
 pub fn new_full_any(config: Configuration) -> Result<TaskManager, ServiceError> {
 	match config.network.network_backend {
-		sc_network::config::NetworkBackendType::Libp2p =>
-			new_full::<sc_network::NetworkWorker<Block, <Block as BlockT>::Hash>>(config),
-		sc_network::config::NetworkBackendType::Litep2p =>
-			new_full::<sc_network::Litep2pNetworkBackend>(config),
+		sc_network::config::NetworkBackendType::Libp2p => {
+			new_full::<sc_network::NetworkWorker<Block, <Block as BlockT>::Hash>>(config)
+		},
+		sc_network::config::NetworkBackendType::Litep2p => new_full::<sc_network::Litep2pNetworkBackend>(config),
 	}
 }
-

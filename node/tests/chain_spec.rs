@@ -58,7 +58,11 @@ fn the_raw_dev_chain_spec_builds_genesis_storage() {
 			.args(["build-spec", "--chain", chain, "--raw"])
 			.output()
 			.expect("pgt-node runs");
-		assert!(out.status.success(), "build-spec --raw --chain {chain} failed: {}", String::from_utf8_lossy(&out.stderr));
+		assert!(
+			out.status.success(),
+			"build-spec --raw --chain {chain} failed: {}",
+			String::from_utf8_lossy(&out.stderr)
+		);
 		let spec: serde_json::Value = serde_json::from_slice(&out.stdout).expect("raw chain spec is JSON");
 		let top = spec["genesis"]["raw"]["top"].as_object().expect("raw storage");
 		assert!(top.len() > 20, "{chain}: only {} storage entries", top.len());

@@ -30,7 +30,9 @@ pub type PeerId = BoundedVec<u8, ConstU32<MAX_PEER_ID_LEN>>;
 pub type Multiaddr = BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>>;
 
 /// Where a contributor's machine is. Players name a region to keep latency low.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub enum Region {
 	/// Africa.
 	Africa,
@@ -78,16 +80,18 @@ pub struct HardwareProfile {
 impl HardwareProfile {
 	/// Whether this machine meets a player's requirements.
 	pub fn meets(&self, req: &Requirements) -> bool {
-		self.cpu_cores >= req.min_cpu_cores &&
-			self.gpu_memory_mb >= req.min_gpu_memory_mb &&
-			self.benchmark_score >= req.min_benchmark_score &&
-			self.disk_gb >= req.min_disk_gb &&
-			req.region.map_or(true, |r| r == self.region)
+		self.cpu_cores >= req.min_cpu_cores
+			&& self.gpu_memory_mb >= req.min_gpu_memory_mb
+			&& self.benchmark_score >= req.min_benchmark_score
+			&& self.disk_gb >= req.min_disk_gb
+			&& req.region.map_or(true, |r| r == self.region)
 	}
 }
 
 /// What a player asks of the machines that serve its session.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct Requirements {
 	/// Fewest CPU cores.
 	pub min_cpu_cores: u16,

@@ -46,13 +46,14 @@ pub fn next_base_rate(current: u128, active: u32, capacity: u32, params: &RatePa
 	};
 	// step share = max_step × distance / range (range 0 only when target is 0 % or 100 % and
 	// utilisation sits on it: no move).
-	let step_share = if range == 0 {
-		Perbill::zero()
-	} else {
-		Perbill::from_rational(distance, range) * params.max_step
-	};
+	let step_share =
+		if range == 0 { Perbill::zero() } else { Perbill::from_rational(distance, range) * params.max_step };
 	let step = step_share.mul_floor(current);
-	let next = if raising { current.saturating_add(step.max(if distance > 0 { 1 } else { 0 })) } else { current.saturating_sub(step) };
+	let next = if raising {
+		current.saturating_add(step.max(if distance > 0 { 1 } else { 0 }))
+	} else {
+		current.saturating_sub(step)
+	};
 	next.clamp(params.min_rate, params.max_rate)
 }
 

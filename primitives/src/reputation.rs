@@ -57,7 +57,9 @@ impl Outcome {
 
 /// A contributor's reputation: the decayed, weighted counts of successes (α) and failures (β),
 /// in [`WEIGHT_UNIT`]s.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct BetaReputation {
 	/// Decayed, weighted successes (α), in [`WEIGHT_UNIT`]s.
 	pub successes: u64,

@@ -17,7 +17,22 @@ pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"pgt/receipt/v1";
 
 /// How heavy a game is to compute. A contributor's rate is the base rate times this tier's
 /// multiplier (times its reputation multiplier).
-#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	serde::Serialize,
+	serde::Deserialize,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub enum ComplexityTier {
 	/// 2D or simple 3D: 1× the base rate.
 	Light,
@@ -106,13 +121,31 @@ mod tests {
 
 	#[test]
 	fn paused_seconds_are_not_billed() {
-		let r = Receipt { session: 1, contributor: 7u64, seconds_served: 100, seconds_paused: 30, frames: 0, latency_p50_ms: 0, latency_p95_ms: 0, counter: 1 };
+		let r = Receipt {
+			session: 1,
+			contributor: 7u64,
+			seconds_served: 100,
+			seconds_paused: 30,
+			frames: 0,
+			latency_p50_ms: 0,
+			latency_p95_ms: 0,
+			counter: 1,
+		};
 		assert_eq!(r.billed_seconds(), 70);
 	}
 
 	#[test]
 	fn signing_payload_binds_chain_and_context() {
-		let r = Receipt { session: 1, contributor: 7u64, seconds_served: 1, seconds_paused: 0, frames: 1, latency_p50_ms: 1, latency_p95_ms: 1, counter: 1 };
+		let r = Receipt {
+			session: 1,
+			contributor: 7u64,
+			seconds_served: 1,
+			seconds_paused: 0,
+			frames: 1,
+			latency_p50_ms: 1,
+			latency_p95_ms: 1,
+			counter: 1,
+		};
 		let a = r.signing_payload(&[1u8; 32]);
 		let b = r.signing_payload(&[2u8; 32]);
 		assert_ne!(a, b);

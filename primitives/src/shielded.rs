@@ -35,7 +35,11 @@ pub struct ExtData<AccountId, Balance, BlockNumber> {
 /// The hash of the external data as a field element: BLAKE2b-256 of [`EXT_DATA_CONTEXT`], the
 /// chain's genesis hash, `ext` and the encrypted output notes, SCALE encoded, with the top byte
 /// cleared (so the value is below 2^248, always below the field modulus).
-pub fn ext_data_hash<A: Encode, B: Encode, N: Encode>(genesis_hash: &[u8; 32], ext: &ExtData<A, B, N>, encrypted_notes: &[&[u8]]) -> FieldBytes {
+pub fn ext_data_hash<A: Encode, B: Encode, N: Encode>(
+	genesis_hash: &[u8; 32],
+	ext: &ExtData<A, B, N>,
+	encrypted_notes: &[&[u8]],
+) -> FieldBytes {
 	let mut h: [u8; 32] = BlakeTwo256::hash(&(EXT_DATA_CONTEXT, genesis_hash, ext, encrypted_notes).encode()).0;
 	h[31] = 0;
 	h

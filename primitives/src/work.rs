@@ -158,12 +158,13 @@ impl TaskInput {
 				}
 				Ok(())
 			},
-			TaskInput::PhysicsStep { inputs, .. } =>
+			TaskInput::PhysicsStep { inputs, .. } => {
 				if inputs.is_empty() {
 					Err(TaskError::NoTicks)
 				} else {
 					Ok(())
-				},
+				}
+			},
 		}
 	}
 
@@ -263,7 +264,10 @@ mod tests {
 
 	#[test]
 	fn leaf_hash_binds_every_field_and_the_context() {
-		let leaf = TaskLeaf { task: MicroTask { id: 3, input: tile(640, 360, 0, 0, 160, 90) }, output_hash: output_hash(b"pixels") };
+		let leaf = TaskLeaf {
+			task: MicroTask { id: 3, input: tile(640, 360, 0, 0, 160, 90) },
+			output_hash: output_hash(b"pixels"),
+		};
 		let h = leaf.hash();
 		let mut other = leaf.clone();
 		other.task.id = 4;

@@ -6,8 +6,8 @@
 //! and, with the `runtime-benchmarks` feature, the benchmarks behind `weights.rs`.
 
 use crate::{
-	AccountId, Babe, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Babe, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -15,14 +15,16 @@ use polkadot_sdk::{
 		genesis_builder_helper::{build_state, get_preset},
 		weights::Weight,
 	},
-	pallet_transaction_payment, sp_api, sp_block_builder, sp_consensus_babe,
-	sp_consensus_grandpa, sp_core::{crypto::KeyTypeId, OpaqueMetadata}, sp_genesis_builder,
-	sp_inherents, sp_offchain, sp_runtime::{
+	pallet_transaction_payment, sp_api, sp_block_builder, sp_consensus_babe, sp_consensus_grandpa,
+	sp_core::{crypto::KeyTypeId, OpaqueMetadata},
+	sp_genesis_builder, sp_inherents, sp_offchain,
+	sp_runtime::{
 		traits::{Block as BlockT, NumberFor},
 		transaction_validity::{TransactionSource, TransactionValidity},
 		ApplyExtrinsicResult,
 	},
-	sp_session, sp_transaction_pool, sp_version::RuntimeVersion,
+	sp_session, sp_transaction_pool,
+	sp_version::RuntimeVersion,
 };
 
 use polkadot_sdk::{frame_system_rpc_runtime_api, pallet_transaction_payment_rpc_runtime_api};
@@ -274,4 +276,3 @@ sp_api::impl_runtime_apis! {
 		}
 	}
 }
-

@@ -3,8 +3,8 @@
 //! (`//Alice`, `//Bob`, …), which are public: never use them for anything of value.
 
 use crate::{
-	AccountId, BalancesConfig, BabeConfig, GrandpaConfig, RuntimeGenesisConfig, SessionsConfig, ShieldedConfig, SudoConfig,
-	BABE_GENESIS_EPOCH_CONFIG, EXISTENTIAL_DEPOSIT, PGT,
+	AccountId, BabeConfig, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig, SessionsConfig, ShieldedConfig,
+	SudoConfig, BABE_GENESIS_EPOCH_CONFIG, EXISTENTIAL_DEPOSIT, PGT,
 };
 use alloc::{vec, vec::Vec};
 use pgt_primitives::Balance;
@@ -102,11 +102,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		LOCAL_TESTNET => local_testnet_genesis(),
 		_ => return None,
 	};
-	Some(
-		serde_json::to_string(&patch)
-			.expect("serialization to json is expected to work; qed")
-			.into_bytes(),
-	)
+	Some(serde_json::to_string(&patch).expect("serialization to json is expected to work; qed").into_bytes())
 }
 
 /// The names of the presets this runtime offers.

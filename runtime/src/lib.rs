@@ -42,8 +42,8 @@ use polkadot_sdk::{
 };
 
 pub use pgt_primitives::{
-	AccountId, Address, Balance, BlockNumber, Hash, Nonce, Signature, EXISTENTIAL_DEPOSIT,
-	MILLISECS_PER_BLOCK, PGT, SLOT_DURATION,
+	AccountId, Address, Balance, BlockNumber, Hash, Nonce, Signature, EXISTENTIAL_DEPOSIT, MILLISECS_PER_BLOCK, PGT,
+	SLOT_DURATION,
 };
 
 /// Opaque types: what the node knows of blocks and keys without knowing the runtime's calls.
@@ -118,20 +118,14 @@ pub type TxExtension = (
 );
 
 /// An extrinsic as it arrives from outside.
-pub type UncheckedExtrinsic =
-	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+pub type UncheckedExtrinsic = generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Runs blocks: dispatches extrinsics to the pallets.
-pub type Executive = frame_executive::Executive<
-	Runtime,
-	Block,
-	frame_system::ChainContext<Runtime>,
-	Runtime,
-	AllPalletsWithSystem,
->;
+pub type Executive =
+	frame_executive::Executive<Runtime, Block, frame_system::ChainContext<Runtime>, Runtime, AllPalletsWithSystem>;
 
 #[frame_support::runtime]
 mod runtime {

@@ -3,11 +3,11 @@
 use crate::{
 	configs::{fee_author_share, TreasuryAccountId, FEE_BURN_SHARE, FEE_TREASURY_SHARE},
 	genesis_config_presets::{self, DEVELOPMENT, ENDOWMENT, LOCAL_TESTNET},
-	AccountId, Babe, Balance, Balances, Executive, Grandpa, Header, Nonce, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeGenesisConfig, SignedPayload, System, TxExtension, UncheckedExtrinsic,
-	PGT,
+	AccountId, Babe, Balance, Balances, Executive, Grandpa, Header, Nonce, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeGenesisConfig, SignedPayload, System, TxExtension, UncheckedExtrinsic, PGT,
 };
 use codec::{Decode, Encode};
+use polkadot_sdk::sc_chain_spec::json_merge;
 use polkadot_sdk::{
 	frame_support::traits::fungible::Inspect,
 	frame_system, pallet_balances, pallet_transaction_payment,
@@ -24,7 +24,6 @@ use polkadot_sdk::{
 		BuildStorage, Digest, DigestItem, DispatchError, Percent, TokenError,
 	},
 };
-use polkadot_sdk::sc_chain_spec::json_merge;
 use serde_json::Value;
 
 /// State of a fresh chain built from a genesis preset of the real runtime.
@@ -69,10 +68,7 @@ fn signed_transfer(
 	nonce: Nonce,
 	tip: Balance,
 ) -> UncheckedExtrinsic {
-	let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
-		dest: to.clone().into(),
-		value,
-	});
+	let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: to.clone().into(), value });
 	let ext = tx_extension(nonce, tip);
 	let payload = SignedPayload::new(call.clone(), ext.clone()).expect("payload builds");
 	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
@@ -104,9 +100,11 @@ fn fee_paid() -> (Balance, Balance) {
 	System::events()
 		.into_iter()
 		.find_map(|r| match r.event {
-			RuntimeEvent::TransactionPayment(
-				pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, tip, .. },
-			) => Some((actual_fee, tip)),
+			RuntimeEvent::TransactionPayment(pallet_transaction_payment::Event::TransactionFeePaid {
+				actual_fee,
+				tip,
+				..
+			}) => Some((actual_fee, tip)),
 			_ => None,
 		})
 		.expect("a fee was paid")
@@ -134,15 +132,11 @@ fn development_preset_has_alice_as_sole_validator_and_endows_dev_accounts() {
 #[test]
 fn local_testnet_preset_has_four_validators() {
 	ext_from_preset(LOCAL_TESTNET).execute_with(|| {
-		let expected: Vec<_> = [
-			Sr25519Keyring::Alice,
-			Sr25519Keyring::Bob,
-			Sr25519Keyring::Charlie,
-			Sr25519Keyring::Dave,
-		]
-		.iter()
-		.map(|k| k.public().into())
-		.collect();
+		let expected: Vec<_> =
+			[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+				.iter()
+				.map(|k| k.public().into())
+				.collect();
 		let babe: Vec<_> = Babe::authorities().iter().map(|(id, _)| id.clone()).collect();
 		assert_eq!(babe, expected);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 4);
@@ -151,10 +145,7 @@ fn local_testnet_preset_has_four_validators() {
 
 #[test]
 fn fee_shares_add_up_to_the_whole_fee() {
-	assert_eq!(
-		FEE_BURN_SHARE.deconstruct() + FEE_TREASURY_SHARE.deconstruct() + fee_author_share().deconstruct(),
-		100
-	);
+	assert_eq!(FEE_BURN_SHARE.deconstruct() + FEE_TREASURY_SHARE.deconstruct() + fee_author_share().deconstruct(), 100);
 	assert!(!FEE_BURN_SHARE.is_zero(), "a share of every fee is burned");
 }
 
@@ -187,9 +178,7 @@ fn transfer_burns_the_configured_share_of_its_fee_and_pays_treasury_and_author()
 		assert_eq!(Balances::balance(&dest), 10 * PGT);
 
 		let events: Vec<_> = System::events().into_iter().map(|r| r.event).collect();
-		assert!(events.contains(&RuntimeEvent::Balances(pallet_balances::Event::BurnedDebt {
-			amount: burned
-		})));
+		assert!(events.contains(&RuntimeEvent::Balances(pallet_balances::Event::BurnedDebt { amount: burned })));
 		assert!(events.contains(&RuntimeEvent::Fees(pallet_pgt_fees::Event::FeesSplit {
 			burned,
 			to_treasury,
@@ -216,10 +205,7 @@ fn a_tip_goes_to_the_author_and_is_not_burned() {
 		let fee = fee_with_tip - tip;
 		let burned = FEE_BURN_SHARE.mul_floor(fee);
 		assert_eq!(issuance - Balances::total_issuance(), burned);
-		assert_eq!(
-			Balances::balance(&alice) - alice0,
-			fee - burned - FEE_TREASURY_SHARE.mul_floor(fee) + tip
-		);
+		assert_eq!(Balances::balance(&alice) - alice0, fee - burned - FEE_TREASURY_SHARE.mul_floor(fee) + tip);
 	});
 }
 
@@ -311,7 +297,7 @@ fn development_genesis_has_the_arena_game_and_the_starting_rate() {
 /// pallets has them, and their reads are view functions in metadata.
 #[test]
 fn economy_pallets_are_documented_in_metadata() {
-	use polkadot_sdk::sp_metadata_ir::{StorageEntryMetadataIR, PalletMetadataIR};
+	use polkadot_sdk::sp_metadata_ir::{PalletMetadataIR, StorageEntryMetadataIR};
 	use scale_info::TypeDef;
 	let metadata = Runtime::metadata_ir();
 	let variants_documented = |ty: &scale_info::MetaType, what: &str, pallet: &str| {
@@ -360,11 +346,20 @@ fn the_economy_fits_in_blocks_with_room_to_spare() {
 	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
 	let block = weights.max_block;
 	println!("worst on_initialize: {:.1} ms of {:.0} ms", worst.ref_time() as f64 / 1e9, block.ref_time() as f64 / 1e9);
-	assert!(worst.ref_time() * 4 <= block.ref_time(), "on_initialize takes {} of {} ps", worst.ref_time(), block.ref_time());
+	assert!(
+		worst.ref_time() * 4 <= block.ref_time(),
+		"on_initialize takes {} of {} ps",
+		worst.ref_time(),
+		block.ref_time()
+	);
 	let normal = weights.get(DispatchClass::Normal);
 	let budget = normal.max_total.expect("the normal class is limited").ref_time();
 	let settlement = Sessions::end_session().ref_time() + normal.base_extrinsic.ref_time();
-	println!("end_session with the base extrinsic: {:.1} µs; {} fit in a block", settlement as f64 / 1e6, budget / settlement);
+	println!(
+		"end_session with the base extrinsic: {:.1} µs; {} fit in a block",
+		settlement as f64 / 1e6,
+		budget / settlement
+	);
 	assert!(budget / settlement >= 100);
 }
 
@@ -380,7 +375,11 @@ fn verification_parameters_keep_their_promises() {
 	for n in [100u32, 1_000, 18_000, MAX_TASKS_PER_WINDOW] {
 		let miss = miss_probability_ppb(n, n / 20, k) as f64 / 1e9;
 		let caught_in_10 = 1.0 - miss.powi(10);
-		println!("n = {n}: caught per window {:.2} %, within 10 windows {:.3} %", (1.0 - miss) * 100.0, caught_in_10 * 100.0);
+		println!(
+			"n = {n}: caught per window {:.2} %, within 10 windows {:.3} %",
+			(1.0 - miss) * 100.0,
+			caught_in_10 * 100.0
+		);
 		assert!(caught_in_10 >= 0.99, "n = {n}: {caught_in_10}");
 	}
 	// Each commitment asks AUDITORS_PER_LEAF auditors to recompute k tasks, and there are no
@@ -389,7 +388,11 @@ fn verification_parameters_keep_their_promises() {
 	let window_seconds: u32 = crate::configs::WindowSeconds::get();
 	let own_tasks = window_seconds * 30;
 	let audit_share = f64::from(AUDITORS_PER_LEAF * k) / f64::from(own_tasks);
-	println!("audit work per window: {} tasks against {own_tasks} of its own ({:.2} %)", AUDITORS_PER_LEAF * k, audit_share * 100.0);
+	println!(
+		"audit work per window: {} tasks against {own_tasks} of its own ({:.2} %)",
+		AUDITORS_PER_LEAF * k,
+		audit_share * 100.0
+	);
 	// Even with a CPU reference 10 times slower than the GPU the overhead stays under 5 %.
 	assert!(audit_share * 10.0 <= 0.05);
 }
@@ -472,11 +475,24 @@ fn development_genesis_has_the_dev_key_and_a_shield_goes_through() {
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		let before = Balances::balance(&alice);
 		let sk = Fr::from(5u64);
-		let inputs = [InputNote::dummy::<32>(Fr::from(6u64), Fr::from(7u64)), InputNote::dummy::<32>(Fr::from(8u64), Fr::from(9u64))];
-		let outputs = [Note { value: 10 * PGT as u64, owner: public_key(sk), blinding: Fr::from(1u64) }, Note { value: 0, owner: public_key(sk), blinding: Fr::from(2u64) }];
-		let ext = pgt_primitives::shielded::ExtData::<AccountId, Balance, u32> { recipient: None, ext_amount: 10 * PGT as i128, relayer: None, fee: 0, expiry: 10 };
+		let inputs = [
+			InputNote::dummy::<32>(Fr::from(6u64), Fr::from(7u64)),
+			InputNote::dummy::<32>(Fr::from(8u64), Fr::from(9u64)),
+		];
+		let outputs = [
+			Note { value: 10 * PGT as u64, owner: public_key(sk), blinding: Fr::from(1u64) },
+			Note { value: 0, owner: public_key(sk), blinding: Fr::from(2u64) },
+		];
+		let ext = pgt_primitives::shielded::ExtData::<AccountId, Balance, u32> {
+			recipient: None,
+			ext_amount: 10 * PGT as i128,
+			relayer: None,
+			fee: 0,
+			expiry: 10,
+		};
 		let notes: [polkadot_sdk::frame_support::BoundedVec<u8, _>; 2] = [Default::default(), Default::default()];
-		let ext_hash = pgt_primitives::shielded::ext_data_hash(&crate::Shielded::genesis_hash(), &ext, &[&notes[0], &notes[1]]);
+		let ext_hash =
+			pgt_primitives::shielded::ext_data_hash(&crate::Shielded::genesis_hash(), &ext, &[&notes[0], &notes[1]]);
 		let root = crate::Shielded::tree().root;
 		let public = PublicInputs {
 			root,
@@ -486,7 +502,12 @@ fn development_genesis_has_the_dev_key_and_a_shield_goes_through() {
 			ext_data_hash: decode_field(&ext_hash).expect("canonical"),
 		};
 		let pk = load_insecure_dev_proving_key().expect("committed dev key");
-		let proof = prove(&pk, TransactionCircuit::<32> { public, witness: Witness { inputs, outputs } }, &mut ChaCha20Rng::seed_from_u64(1)).expect("prove");
+		let proof = prove(
+			&pk,
+			TransactionCircuit::<32> { public, witness: Witness { inputs, outputs } },
+			&mut ChaCha20Rng::seed_from_u64(1),
+		)
+		.expect("prove");
 		let tx = pallet_pgt_shielded::TransactionInputs {
 			root: encode_field(&root),
 			nullifiers: public.nullifiers.map(|f| encode_field(&f)),

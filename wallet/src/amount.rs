@@ -19,7 +19,10 @@ pub fn parse(s: &str) -> Result<u64> {
 	}
 	let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().with_context(|| format!("{s}: too large"))? };
 	let frac_units: u64 = if frac.is_empty() { 0 } else { format!("{frac:0<12}").parse().expect("12 digits fit u64") };
-	whole.checked_mul(ONE).and_then(|w| w.checked_add(frac_units)).with_context(|| format!("{s} PGT is more than one note can hold"))
+	whole
+		.checked_mul(ONE)
+		.and_then(|w| w.checked_add(frac_units))
+		.with_context(|| format!("{s} PGT is more than one note can hold"))
 }
 
 /// `units` as a decimal PGT amount ("4", "0.25").

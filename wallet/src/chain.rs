@@ -87,7 +87,10 @@ impl Chain {
 	pub async fn verifying_key(&self) -> Result<Option<Vec<u8>>> {
 		let at = self.api.at_current_block().await?;
 		let version = at.storage().fetch(dynamic::storage::<(), u32>("Shielded", "KeyVersion"), ()).await?.decode()?;
-		let entry = at.storage().try_fetch(dynamic::storage::<(u32,), StoredKey>("Shielded", "VerifyingKeys"), (version,)).await?;
+		let entry = at
+			.storage()
+			.try_fetch(dynamic::storage::<(u32,), StoredKey>("Shielded", "VerifyingKeys"), (version,))
+			.await?;
 		Ok(match entry {
 			Some(v) => Some(v.decode()?.key),
 			None => None,
@@ -110,9 +113,13 @@ impl Chain {
 		args.encode().encode_to(&mut input);
 		let apis = at.runtime_apis();
 		let call = apis.call_raw("RuntimeViewFunction_execute_view_function", Some(&input));
-		let bytes = tokio::time::timeout(CALL_TIMEOUT, call).await.map_err(|_| anyhow!("the node did not answer Shielded::{name} in {CALL_TIMEOUT:?}"))??;
+		let bytes = tokio::time::timeout(CALL_TIMEOUT, call)
+			.await
+			.map_err(|_| anyhow!("the node did not answer Shielded::{name} in {CALL_TIMEOUT:?}"))??;
 		match Result::<Vec<u8>, ()>::decode(&mut &bytes[..]) {
-			Ok(Ok(out)) => R::decode(&mut &out[..]).with_context(|| format!("cannot decode the answer of Shielded::{name}")),
+			Ok(Ok(out)) => {
+				R::decode(&mut &out[..]).with_context(|| format!("cannot decode the answer of Shielded::{name}"))
+			},
 			_ => Err(anyhow!("the node refused the view function Shielded::{name}")),
 		}
 	}
@@ -142,7 +149,11 @@ impl Chain {
 		bar.finish_and_clear();
 		let ours = pgt_zk::verify::encode_field(&scanner.root());
 		if ours != root {
-			return Err(anyhow!("the rebuilt note tree's root {} differs from the chain's {}", hex::encode(ours), hex::encode(root)));
+			return Err(anyhow!(
+				"the rebuilt note tree's root {} differs from the chain's {}",
+				hex::encode(ours),
+				hex::encode(root)
+			));
 		}
 		Ok(())
 	}
@@ -172,7 +183,11 @@ impl Chain {
 			),
 		);
 		let at = self.api.at_current_block().await?;
-		let progress = at.transactions().sign_and_submit_then_watch_default(&payload, signer).await.context("the node refused the transaction")?;
+		let progress = at
+			.transactions()
+			.sign_and_submit_then_watch_default(&payload, signer)
+			.await
+			.context("the node refused the transaction")?;
 		let in_block = tokio::time::timeout(SUBMIT_TIMEOUT, progress.wait_for_finalized())
 			.await
 			.map_err(|_| anyhow!("the transaction was not finalized within {SUBMIT_TIMEOUT:?}"))?

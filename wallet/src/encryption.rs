@@ -79,7 +79,9 @@ pub fn decrypt(bytes: &[u8], secret: &StaticSecret) -> Option<NotePlaintext> {
 	if !shared.was_contributory() {
 		return None;
 	}
-	let plaintext = cipher(shared.as_bytes(), &ephemeral, &PublicKey::from(secret)).decrypt(&Nonce::default(), &bytes[33..]).ok()?;
+	let plaintext = cipher(shared.as_bytes(), &ephemeral, &PublicKey::from(secret))
+		.decrypt(&Nonce::default(), &bytes[33..])
+		.ok()?;
 	let value = u64::from_le_bytes(plaintext[..8].try_into().ok()?);
 	let blinding = decode_field(&plaintext[8..].try_into().ok()?)?;
 	Some(NotePlaintext { value, blinding })

@@ -80,7 +80,13 @@ mod tests {
 			root: [4; 32],
 			nullifiers: [[5; 32], [6; 32]],
 			commitments: [[7; 32], [8; 32]],
-			ext: ChainExtData { recipient: Some([9; 32]), ext_amount: -3_000_000_000_000, relayer: None, fee: 0, expiry: 77 },
+			ext: ChainExtData {
+				recipient: Some([9; 32]),
+				ext_amount: -3_000_000_000_000,
+				relayer: None,
+				fee: 0,
+				expiry: 77,
+			},
 			encrypted_notes: [vec![10; 89], vec![11; 89]],
 		};
 		assert_eq!(from_json(&to_json(&call)).unwrap(), call);

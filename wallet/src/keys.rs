@@ -71,12 +71,16 @@ pub struct Address {
 impl Address {
 	/// Parses a Base58Check address.
 	pub fn parse(s: &str) -> Result<Address> {
-		let bytes = bs58::decode(s.trim()).with_check(Some(ADDRESS_VERSION)).into_vec().context("not a shielded PGT address (bad Base58Check)")?;
+		let bytes = bs58::decode(s.trim())
+			.with_check(Some(ADDRESS_VERSION))
+			.into_vec()
+			.context("not a shielded PGT address (bad Base58Check)")?;
 		if bytes.len() != 65 {
 			bail!("not a shielded PGT address: {} bytes, expected 65", bytes.len());
 		}
 		let owner: [u8; 32] = bytes[1..33].try_into().expect("32 bytes");
-		let owner = decode_field(&owner).ok_or_else(|| anyhow!("not a shielded PGT address: owner key is not a field element"))?;
+		let owner = decode_field(&owner)
+			.ok_or_else(|| anyhow!("not a shielded PGT address: owner key is not a field element"))?;
 		let viewing: [u8; 32] = bytes[33..65].try_into().expect("32 bytes");
 		Ok(Address { owner, viewing: PublicKey::from(viewing) })
 	}
@@ -126,7 +130,10 @@ mod tests {
 		chars[i] = if chars[i] == 'a' { 'b' } else { 'a' };
 		let typo: String = chars.into_iter().collect();
 		assert!(Address::parse(&typo).is_err());
-		assert!(Address::parse("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY").is_err(), "a public account is not a shielded address");
+		assert!(
+			Address::parse("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY").is_err(),
+			"a public account is not a shielded address"
+		);
 	}
 
 	#[test]

@@ -98,7 +98,9 @@ fn keys(cli: &Cli) -> Result<Keys> {
 	let phrase = match (&cli.mnemonic_file, std::env::var("PGT_WALLET_MNEMONIC")) {
 		(Some(f), _) => std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?,
 		(None, Ok(p)) => p,
-		(None, Err(_)) => bail!("no wallet: pass --mnemonic-file (or set PGT_WALLET_MNEMONIC); `pgt-wallet new` makes one"),
+		(None, Err(_)) => {
+			bail!("no wallet: pass --mnemonic-file (or set PGT_WALLET_MNEMONIC); `pgt-wallet new` makes one")
+		},
 	};
 	Keys::from_mnemonic(&phrase)
 }
@@ -184,8 +186,14 @@ async fn main() -> Result<()> {
 			let (_, unspent) = scan(&chain, &keys).await?;
 			let total: u128 = unspent.iter().map(|n| u128::from(n.note.value)).sum();
 			if *json {
-				let notes: Vec<_> = unspent.iter().map(|n| serde_json::json!({ "index": n.index, "value": n.note.value.to_string() })).collect();
-				println!("{}", serde_json::json!({ "address": keys.address().to_string(), "balance": total.to_string(), "notes": notes }));
+				let notes: Vec<_> = unspent
+					.iter()
+					.map(|n| serde_json::json!({ "index": n.index, "value": n.note.value.to_string() }))
+					.collect();
+				println!(
+					"{}",
+					serde_json::json!({ "address": keys.address().to_string(), "balance": total.to_string(), "notes": notes })
+				);
 			} else {
 				println!("shielded balance: {} PGT in {} note(s)", amount::format(total), unspent.len());
 				for n in &unspent {
@@ -205,13 +213,21 @@ async fn main() -> Result<()> {
 		Command::Unshield { amount: a, to, tx } => {
 			let recipient = account(to)?;
 			let units = amount::parse(a)?;
-			transact(&cli, Payment::Unshield { amount: units, recipient }, tx, format!("unshielded {a} PGT to {to}")).await?;
+			transact(&cli, Payment::Unshield { amount: units, recipient }, tx, format!("unshielded {a} PGT to {to}"))
+				.await?;
 		},
 		Command::Submit { file, signer: s } => {
-			let call = export::from_json(&std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?)?;
+			let call = export::from_json(
+				&std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?,
+			)?;
 			let chain = Chain::connect(&cli.url).await?;
 			let included = chain.submit(&call, &signer(s)?).await?;
-			println!("submitted {}: in finalized block #{} ({})", file.display(), included.block_number, included.block_hash);
+			println!(
+				"submitted {}: in finalized block #{} ({})",
+				file.display(),
+				included.block_number,
+				included.block_hash
+			);
 		},
 	}
 	Ok(())

@@ -3,9 +3,9 @@
 
 use anyhow::{bail, Context, Result};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
-use sha2::{Digest, Sha256};
 use indicatif::{ProgressBar, ProgressStyle};
 use pgt_zk::{prove::encode_key, Bls12_381, TREE_DEPTH};
+use sha2::{Digest, Sha256};
 use std::{
 	path::{Path, PathBuf},
 	time::Duration,
@@ -38,10 +38,13 @@ pub fn load(path: Option<&Path>) -> Result<ProvingKey> {
 		Some(p) => {
 			let bytes = std::fs::read(p).with_context(|| format!("cannot read the proving key {}", p.display()))?;
 			// A file from elsewhere is checked point by point.
-			ProvingKey::deserialize_with_mode(&bytes[..], Compress::Yes, Validate::Yes).context("not a Groth16 BLS12-381 proving key")?
+			ProvingKey::deserialize_with_mode(&bytes[..], Compress::Yes, Validate::Yes)
+				.context("not a Groth16 BLS12-381 proving key")?
 		},
 		None => {
-			tracing::warn!("using the INSECURE dev setup proving key: proofs under it can be forged; fine for dev chains only");
+			tracing::warn!(
+				"using the INSECURE dev setup proving key: proofs under it can be forged; fine for dev chains only"
+			);
 			load_built_in(cache_file().as_deref())?
 		},
 	};
@@ -52,7 +55,9 @@ pub fn load(path: Option<&Path>) -> Result<ProvingKey> {
 /// Where the uncompressed copy of the built-in key is kept: `$XDG_CACHE_HOME/pgt-wallet/` (or
 /// `~/.cache/pgt-wallet/`), named after the key's hash so a new key never reads an old copy.
 pub fn cache_file() -> Option<PathBuf> {
-	let base = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+	let base = std::env::var_os("XDG_CACHE_HOME")
+		.map(PathBuf::from)
+		.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
 	let hash = hex::encode(&Sha256::digest(INSECURE_DEV_PROVING_KEY)[..8]);
 	Some(base.join("pgt-wallet").join(format!("tx-depth32.INSECURE-dev.{hash}.pk-uncompressed")))
 }
@@ -62,11 +67,14 @@ fn load_built_in(cache: Option<&Path>) -> Result<ProvingKey> {
 	if let Some(bytes) = cache.and_then(|c| std::fs::read(c).ok()) {
 		match ProvingKey::deserialize_with_mode(&bytes[..], Compress::No, Validate::No) {
 			Ok(key) => return Ok(key),
-			Err(e) => tracing::warn!("the cached proving key is unreadable ({e}); decompressing the built-in one again"),
+			Err(e) => {
+				tracing::warn!("the cached proving key is unreadable ({e}); decompressing the built-in one again")
+			},
 		}
 	}
 	// Ours, checked by a test: skip the (slow) subgroup checks of every point.
-	let key = ProvingKey::deserialize_with_mode(INSECURE_DEV_PROVING_KEY, Compress::Yes, Validate::No).context("the built-in proving key")?;
+	let key = ProvingKey::deserialize_with_mode(INSECURE_DEV_PROVING_KEY, Compress::Yes, Validate::No)
+		.context("the built-in proving key")?;
 	if let Some(cache) = cache {
 		if let Err(e) = write_uncompressed(&key, cache) {
 			tracing::warn!("cannot cache the proving key at {} ({e}); every run will decompress it", cache.display());
@@ -102,7 +110,8 @@ pub fn check_matches_chain(key: &ProvingKey, chain_key: Option<&[u8]>) -> Result
 pub fn prove(key: &ProvingKey, circuit: pgt_zk::circuit::TransactionCircuit<TREE_DEPTH>) -> Result<Vec<u8>> {
 	let bar = spinner("proving (Groth16, 2 in → 2 out)");
 	let started = std::time::Instant::now();
-	let proof = pgt_zk::prove::prove(key, circuit, &mut rand::rngs::OsRng).context("the transaction does not satisfy the circuit")?;
+	let proof = pgt_zk::prove::prove(key, circuit, &mut rand::rngs::OsRng)
+		.context("the transaction does not satisfy the circuit")?;
 	bar.finish_and_clear();
 	tracing::info!(ms = started.elapsed().as_millis() as u64, "proved");
 	Ok(proof)

@@ -5,10 +5,7 @@
 //! tries to decrypt every note with its viewing key; a note counts as its own only if the
 //! decrypted value and blinding, with this wallet's owner key, give the leaf's commitment.
 
-use crate::{
-	encryption::decrypt,
-	keys::Keys,
-};
+use crate::{encryption::decrypt, keys::Keys};
 use pgt_primitives::shielded::FieldBytes;
 use pgt_zk::{
 	circuit::InputNote,
@@ -63,7 +60,13 @@ impl Scanner {
 	pub fn new(keys: &Keys) -> Scanner {
 		let mut tree = MerkleTree::default();
 		tree.insert(genesis_leaf()).expect("an empty tree has room");
-		Scanner { spending: keys.spending, owner: public_key(keys.spending), viewing: keys.viewing.clone(), tree, notes: Vec::new() }
+		Scanner {
+			spending: keys.spending,
+			owner: public_key(keys.spending),
+			viewing: keys.viewing.clone(),
+			tree,
+			notes: Vec::new(),
+		}
 	}
 
 	/// The index of the next leaf to add (= leaves seen).
@@ -77,7 +80,12 @@ impl Scanner {
 	}
 
 	/// Adds leaf `index`; returns the note if it is this wallet's.
-	pub fn add(&mut self, index: u64, commitment: &FieldBytes, encrypted: &[u8]) -> Result<Option<&OwnedNote>, ScanError> {
+	pub fn add(
+		&mut self,
+		index: u64,
+		commitment: &FieldBytes,
+		encrypted: &[u8],
+	) -> Result<Option<&OwnedNote>, ScanError> {
 		let expected = self.next_index();
 		if index != expected {
 			return Err(ScanError::OutOfOrder { expected, got: index });
@@ -102,7 +110,11 @@ impl Scanner {
 
 	/// `note` as a circuit input: with this wallet's key and its path in the tree.
 	pub fn input(&self, note: &OwnedNote) -> InputNote {
-		InputNote { note: note.note, sk: self.spending, path: self.tree.path(note.index).expect("owned notes are leaves of the tree") }
+		InputNote {
+			note: note.note,
+			sk: self.spending,
+			path: self.tree.path(note.index).expect("owned notes are leaves of the tree"),
+		}
 	}
 }
 
@@ -138,7 +150,11 @@ mod tests {
 		let mut reference = MerkleTree::<TREE_DEPTH>::default();
 		reference.insert(genesis_leaf()).unwrap();
 		for (i, (n, to)) in leaves.iter().enumerate() {
-			let shown = if i == 2 { NotePlaintext { value: 7, blinding: n.blinding } } else { NotePlaintext { value: n.value, blinding: n.blinding } };
+			let shown = if i == 2 {
+				NotePlaintext { value: 7, blinding: n.blinding }
+			} else {
+				NotePlaintext { value: n.value, blinding: n.blinding }
+			};
 			let ct = encrypt(&shown, to, &mut rng);
 			let index = i as u64 + 1;
 			scanner.add(index, &encode_field(&n.commitment()), &ct).unwrap();
@@ -168,7 +184,10 @@ mod tests {
 		assert_eq!(scanner.add(1, &[0xff; 32], &[]), Err(ScanError::BadCommitment(1)));
 		assert_eq!((scanner.next_index(), scanner.root()), (1, root));
 		// Garbage in place of an encrypted note is just a note that isn't ours.
-		assert_eq!(scanner.add(1, &[1; 31].iter().chain(&[0]).copied().collect::<Vec<_>>().try_into().unwrap(), b"garbage"), Ok(None));
+		assert_eq!(
+			scanner.add(1, &[1; 31].iter().chain(&[0]).copied().collect::<Vec<_>>().try_into().unwrap(), b"garbage"),
+			Ok(None)
+		);
 		assert_eq!(scanner.next_index(), 2);
 	}
 }

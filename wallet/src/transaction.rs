@@ -161,15 +161,19 @@ pub fn build<R: RngCore + CryptoRng>(
 			([inputs[0].clone(), inputs[1].clone()], value)
 		},
 	};
-	let note = |value: u64, to: &Address, rng: &mut R| (Note { value, owner: to.owner, blinding: Fr::rand(rng) }, to.viewing);
+	let note =
+		|value: u64, to: &Address, rng: &mut R| (Note { value, owner: to.owner, blinding: Fr::rand(rng) }, to.viewing);
 	let (mut outputs, ext_amount, recipient) = match payment {
 		Payment::Shield { amount } => ([note(*amount, me, rng), note(0, me, rng)], i128::from(*amount), None),
 		Payment::Send { amount, to } => ([note(*amount, to, rng), note(in_value - amount, me, rng)], 0, None),
-		Payment::Unshield { amount, recipient } => ([note(in_value - amount, me, rng), note(0, me, rng)], -i128::from(*amount), Some(*recipient)),
+		Payment::Unshield { amount, recipient } => {
+			([note(in_value - amount, me, rng), note(0, me, rng)], -i128::from(*amount), Some(*recipient))
+		},
 	};
 	outputs.shuffle(rng);
-	let encrypted_notes =
-		outputs.clone().map(|(n, viewing)| encrypt(&NotePlaintext { value: n.value, blinding: n.blinding }, &viewing, rng));
+	let encrypted_notes = outputs
+		.clone()
+		.map(|(n, viewing)| encrypt(&NotePlaintext { value: n.value, blinding: n.blinding }, &viewing, rng));
 	let ext = ChainExtData { recipient, ext_amount, relayer: None, fee: 0, expiry: ctx.expiry };
 	let ext_hash = ext_data_hash(&ctx.genesis_hash, &ext, &[&encrypted_notes[0], &encrypted_notes[1]]);
 	let outputs = outputs.map(|(n, _)| n);
@@ -198,7 +202,11 @@ mod tests {
 	use pgt_zk::note::public_key;
 
 	fn owned(index: u64, value: u64) -> OwnedNote {
-		OwnedNote { index, note: Note { value, owner: public_key(Fr::from(1u64)), blinding: Fr::from(index) }, nullifier: Fr::from(index) }
+		OwnedNote {
+			index,
+			note: Note { value, owner: public_key(Fr::from(1u64)), blinding: Fr::from(index) },
+			nullifier: Fr::from(index),
+		}
 	}
 
 	#[test]
@@ -216,7 +224,8 @@ mod tests {
 	#[test]
 	fn a_built_transaction_satisfies_the_circuit_and_balances() {
 		use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
-		let keys = Keys::from_mnemonic("bottom drive obey lake curtain smoke basket hold race lonely fit walk").unwrap();
+		let keys =
+			Keys::from_mnemonic("bottom drive obey lake curtain smoke basket hold race lonely fit walk").unwrap();
 		let me = keys.address();
 		let mut rng = rand::rngs::OsRng;
 		let ctx = ChainContext { genesis_hash: [7; 32], expiry: 99 };
@@ -230,7 +239,9 @@ mod tests {
 		values.sort();
 		assert_eq!(values, vec![0, 10], "both outputs are this wallet's");
 
-		let bob = Keys::from_mnemonic("legal winner thank year wave sausage worth useful legal winner thank yellow").unwrap().address();
+		let bob = Keys::from_mnemonic("legal winner thank year wave sausage worth useful legal winner thank yellow")
+			.unwrap()
+			.address();
 		let spendable = scanner.notes().to_vec();
 		let send = build(&scanner, &me, &spendable, &Payment::Send { amount: 4, to: bob }, ctx, &mut rng).unwrap();
 		let w = &send.circuit.witness;
@@ -242,14 +253,19 @@ mod tests {
 		send.circuit.clone().generate_constraints(cs.clone()).unwrap();
 		assert!(cs.is_satisfied().unwrap(), "the witness satisfies the circuit");
 
-		let unshield = build(&scanner, &me, &spendable, &Payment::Unshield { amount: 3, recipient: [9; 32] }, ctx, &mut rng).unwrap();
+		let unshield =
+			build(&scanner, &me, &spendable, &Payment::Unshield { amount: 3, recipient: [9; 32] }, ctx, &mut rng)
+				.unwrap();
 		assert_eq!(unshield.call.ext.ext_amount, -3);
 		assert_eq!(unshield.call.ext.recipient, Some([9; 32]));
 		let cs = ConstraintSystem::new_ref();
 		unshield.circuit.generate_constraints(cs.clone()).unwrap();
 		assert!(cs.is_satisfied().unwrap());
 
-		assert_eq!(build(&scanner, &me, &spendable, &Payment::Send { amount: 0, to: bob }, ctx, &mut rng).unwrap_err(), BuildError::ZeroAmount);
+		assert_eq!(
+			build(&scanner, &me, &spendable, &Payment::Send { amount: 0, to: bob }, ctx, &mut rng).unwrap_err(),
+			BuildError::ZeroAmount
+		);
 		assert!(matches!(
 			build(&scanner, &me, &spendable, &Payment::Send { amount: 11, to: bob }, ctx, &mut rng),
 			Err(BuildError::InsufficientFunds { .. })

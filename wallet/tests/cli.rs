@@ -55,7 +55,19 @@ fn bad_input_fails_with_a_message() {
 	let phrase = ("PGT_WALLET_MNEMONIC", "bottom drive obey lake curtain smoke basket hold race lonely fit walk");
 	let url = "ws://127.0.0.1:9";
 	for (args, message) in [
-		(vec!["--url", url, "send", "1", "--to", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", "--signer", "//Alice"], "not a shielded PGT address"),
+		(
+			vec![
+				"--url",
+				url,
+				"send",
+				"1",
+				"--to",
+				"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+				"--signer",
+				"//Alice",
+			],
+			"not a shielded PGT address",
+		),
 		(vec!["--url", url, "unshield", "1", "--to", "nonsense", "--signer", "//Alice"], "not an SS58 account"),
 		(vec!["--url", url, "shield", "1e3", "--signer", "//Alice"], "not an amount"),
 		(vec!["--url", url, "shield", "1"], "--signer"),

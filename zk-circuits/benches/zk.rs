@@ -31,8 +31,12 @@ fn bench(c: &mut Criterion) {
 
 	let mut g = c.benchmark_group("groth16");
 	g.sample_size(10).measurement_time(Duration::from_secs(15)).warm_up_time(Duration::from_secs(2));
-	g.bench_function("prove_2in2out_depth32", |b| b.iter(|| prove(&pk, circuit.clone(), &mut ChaCha20Rng::seed_from_u64(2)).expect("prove")));
-	g.bench_function("verify_native", |b| b.iter(|| verify::<Bls12_381>(INSECURE_DEV_VERIFYING_KEY, black_box(&proof), &inputs).expect("valid")));
+	g.bench_function("prove_2in2out_depth32", |b| {
+		b.iter(|| prove(&pk, circuit.clone(), &mut ChaCha20Rng::seed_from_u64(2)).expect("prove"))
+	});
+	g.bench_function("verify_native", |b| {
+		b.iter(|| verify::<Bls12_381>(INSECURE_DEV_VERIFYING_KEY, black_box(&proof), &inputs).expect("valid"))
+	});
 	let (prepared, ab) = prepare_key::<Bls12_381>(INSECURE_DEV_VERIFYING_KEY).expect("key");
 	g.bench_function("verify_native_checked_key", |b| {
 		b.iter(|| verify_with_checked_key::<Bls12_381>(&prepared, &ab, black_box(&proof), &inputs).expect("valid"))

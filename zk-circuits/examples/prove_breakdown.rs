@@ -42,23 +42,43 @@ fn main() {
 		cs
 	};
 	let cs = synthesize(true);
-	println!("{} constraints, {} instance + {} witness variables", cs.num_constraints(), cs.num_instance_variables(), cs.num_witness_variables());
+	println!(
+		"{} constraints, {} instance + {} witness variables",
+		cs.num_constraints(),
+		cs.num_instance_variables(),
+		cs.num_witness_variables()
+	);
 	println!("synthesis with matrices (what ark-groth16 does): {:?}", median(RUNS, || synthesize(true)));
 	println!("synthesis, witness only: {:?}", median(RUNS, || synthesize(false)));
 	let h = LibsnarkReduction::witness_map::<Fr, GeneralEvaluationDomain<Fr>>(cs.clone()).expect("witness map");
-	println!("witness map (FFTs over {} points): {:?}", h.len(), median(RUNS, || LibsnarkReduction::witness_map::<Fr, GeneralEvaluationDomain<Fr>>(cs.clone())));
+	println!(
+		"witness map (FFTs over {} points): {:?}",
+		h.len(),
+		median(RUNS, || LibsnarkReduction::witness_map::<Fr, GeneralEvaluationDomain<Fr>>(cs.clone()))
+	);
 
 	let prover = cs.borrow().expect("one reference");
 	let witness: Vec<_> = prover.witness_assignment().expect("prove mode").iter().map(|s| s.into_bigint()).collect();
-	let all: Vec<_> = prover.instance_assignment().expect("prove mode")[1..].iter().map(|s| s.into_bigint()).chain(witness.iter().copied()).collect();
+	let all: Vec<_> = prover.instance_assignment().expect("prove mode")[1..]
+		.iter()
+		.map(|s| s.into_bigint())
+		.chain(witness.iter().copied())
+		.collect();
 	let h: Vec<_> = h.iter().map(|s| s.into_bigint()).collect();
 	let msm_g1 = |bases: &[_], scalars: &[_]| median(RUNS, || G1Projective::msm_bigint(bases, scalars));
 	println!("MSM H, G1, {} points: {:?}", pk.h_query.len(), msm_g1(&pk.h_query, &h));
 	println!("MSM L, G1, {} points: {:?}", pk.l_query.len(), msm_g1(&pk.l_query, &witness));
 	println!("MSM A, G1, {} points: {:?}", all.len(), msm_g1(&pk.a_query[1..], &all));
 	println!("MSM B, G1, {} points: {:?}", all.len(), msm_g1(&pk.b_g1_query[1..], &all));
-	println!("MSM B, G2, {} points: {:?}", all.len(), median(RUNS, || G2Projective::msm_bigint(&pk.b_g2_query[1..], &all)));
+	println!(
+		"MSM B, G2, {} points: {:?}",
+		all.len(),
+		median(RUNS, || G2Projective::msm_bigint(&pk.b_g2_query[1..], &all))
+	);
 	drop(prover);
 	let mut rng = ChaCha20Rng::seed_from_u64(1);
-	println!("whole proof: {:?}", median(RUNS, || pgt_zk::prove::prove(&pk, circuit.clone(), &mut rng).expect("prove")));
+	println!(
+		"whole proof: {:?}",
+		median(RUNS, || pgt_zk::prove::prove(&pk, circuit.clone(), &mut rng).expect("prove"))
+	);
 }

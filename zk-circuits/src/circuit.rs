@@ -115,7 +115,13 @@ impl<const D: usize> TransactionCircuit<D> {
 		let input = InputNote::dummy::<D>(z, z);
 		let output = Note { value: 0, owner: z, blinding: z };
 		TransactionCircuit {
-			public: PublicInputs { root: z, nullifiers: [z; 2], commitments: [z; 2], public_amount: z, ext_data_hash: z },
+			public: PublicInputs {
+				root: z,
+				nullifiers: [z; 2],
+				commitments: [z; 2],
+				public_amount: z,
+				ext_data_hash: z,
+			},
 			witness: Witness { inputs: [input.clone(), input], outputs: [output; 2] },
 		}
 	}
@@ -126,7 +132,9 @@ impl<const D: usize> TransactionCircuit<D> {
 pub fn range_checked_value(cs: &ConstraintSystemRef<Fr>, value: Fr) -> Result<FpVar<Fr>, SynthesisError> {
 	let v = FpVar::new_witness(cs.clone(), || Ok(value))?;
 	let big = value.into_bigint();
-	let bits = (0..VALUE_BITS).map(|i| Boolean::new_witness(cs.clone(), || Ok(big.get_bit(i)))).collect::<Result<Vec<_>, _>>()?;
+	let bits = (0..VALUE_BITS)
+		.map(|i| Boolean::new_witness(cs.clone(), || Ok(big.get_bit(i))))
+		.collect::<Result<Vec<_>, _>>()?;
 	Boolean::le_bits_to_fp(&bits)?.enforce_equal(&v)?;
 	Ok(v)
 }
@@ -143,8 +151,14 @@ impl<const D: usize> ConstraintSynthesizer<Fr> for TransactionCircuit<D> {
 		let params = CRHParametersVar { parameters: config() };
 		let p = self.public;
 		let root = FpVar::new_input(cs.clone(), || Ok(p.root))?;
-		let nullifiers = [FpVar::new_input(cs.clone(), || Ok(p.nullifiers[0]))?, FpVar::new_input(cs.clone(), || Ok(p.nullifiers[1]))?];
-		let commitments = [FpVar::new_input(cs.clone(), || Ok(p.commitments[0]))?, FpVar::new_input(cs.clone(), || Ok(p.commitments[1]))?];
+		let nullifiers = [
+			FpVar::new_input(cs.clone(), || Ok(p.nullifiers[0]))?,
+			FpVar::new_input(cs.clone(), || Ok(p.nullifiers[1]))?,
+		];
+		let commitments = [
+			FpVar::new_input(cs.clone(), || Ok(p.commitments[0]))?,
+			FpVar::new_input(cs.clone(), || Ok(p.commitments[1]))?,
+		];
 		let amount = FpVar::new_input(cs.clone(), || Ok(p.public_amount))?;
 		let ext = FpVar::new_input(cs.clone(), || Ok(p.ext_data_hash))?;
 		// Use ext_data_hash in a constraint, so the verifying key binds it.
@@ -159,10 +173,13 @@ impl<const D: usize> ConstraintSynthesizer<Fr> for TransactionCircuit<D> {
 			let owner = tagged(&params, TAG_PUBLIC_KEY, &[sk.clone()])?;
 			let commitment = tagged(&params, TAG_NOTE, &[value.clone(), owner, blinding])?;
 
-			let index_bits = (0..D).map(|i| Boolean::new_witness(cs.clone(), || Ok((input.path.index >> i) & 1 == 1))).collect::<Result<Vec<_>, _>>()?;
+			let index_bits = (0..D)
+				.map(|i| Boolean::new_witness(cs.clone(), || Ok((input.path.index >> i) & 1 == 1)))
+				.collect::<Result<Vec<_>, _>>()?;
 			let mut node = commitment.clone();
 			for (level, bit) in index_bits.iter().enumerate() {
-				let sibling = FpVar::new_witness(cs.clone(), || Ok(input.path.siblings.get(level).copied().unwrap_or_default()))?;
+				let sibling =
+					FpVar::new_witness(cs.clone(), || Ok(input.path.siblings.get(level).copied().unwrap_or_default()))?;
 				let left = FpVar::conditionally_select(bit, &sibling, &node)?;
 				let right = FpVar::conditionally_select(bit, &node, &sibling)?;
 				node = TwoToOneCRHGadget::<Fr>::compress(&params, &left, &right)?;
@@ -207,7 +224,12 @@ mod tests {
 
 	#[test]
 	fn values_must_fit_64_bits() {
-		for (v, ok) in [(Fr::from(u64::MAX), true), (Fr::from(0u64), true), (Fr::from(u64::MAX) + Fr::from(1u64), false), (-Fr::from(1u64), false)] {
+		for (v, ok) in [
+			(Fr::from(u64::MAX), true),
+			(Fr::from(0u64), true),
+			(Fr::from(u64::MAX) + Fr::from(1u64), false),
+			(-Fr::from(1u64), false),
+		] {
 			let cs = ConstraintSystem::<Fr>::new_ref();
 			let _ = range_checked_value(&cs, v).expect("synthesis");
 			assert_eq!(cs.is_satisfied().expect("checkable"), ok, "{v}");
@@ -227,7 +249,13 @@ mod tests {
 			let mut c = transfer();
 			let mut v = c.public.to_vec();
 			v[i] += Fr::from(1u64);
-			c.public = PublicInputs { root: v[0], nullifiers: [v[1], v[2]], commitments: [v[3], v[4]], public_amount: v[5], ext_data_hash: v[6] };
+			c.public = PublicInputs {
+				root: v[0],
+				nullifiers: [v[1], v[2]],
+				commitments: [v[3], v[4]],
+				public_amount: v[5],
+				ext_data_hash: v[6],
+			};
 			// ext_data_hash is only squared, so a changed one still satisfies the circuit; the
 			// Groth16 proof binds it (tested in tests/proofs.rs).
 			assert_eq!(satisfied(c), i == 6, "public input {i}");

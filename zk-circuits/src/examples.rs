@@ -1,12 +1,12 @@
 //! Example transactions for tests and benchmarks (`std` only).
 
-use ark_bls12_381::{Fq, Fq2, G1Affine, G2Affine};
 use crate::{
 	circuit::{public_amount, InputNote, PublicInputs, TransactionCircuit, Witness},
 	note::{public_key, Note},
 	tree::MerkleTree,
 	Fr,
 };
+use ark_bls12_381::{Fq, Fq2, G1Affine, G2Affine};
 
 /// Alice holds notes of 7 and 5 (leaves 1 and 3, with other leaves around them) in a tree of
 /// depth `D` and pays 9 to Bob, keeping 3 (public amount 0, ext-data hash 4242).

@@ -10,15 +10,15 @@ extern crate alloc;
 
 #[cfg(feature = "circuit")]
 pub mod circuit;
+#[cfg(feature = "std")]
+pub mod examples;
 pub mod note;
 pub mod poseidon;
 mod poseidon_constants;
-pub mod tree;
-pub mod verify;
-#[cfg(feature = "std")]
-pub mod examples;
 #[cfg(feature = "std")]
 pub mod prove;
+pub mod tree;
+pub mod verify;
 
 pub use ark_bls12_381::{Bls12_381, Fr};
 

@@ -22,21 +22,29 @@ pub const DEV_PROVING_KEY_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/key
 pub const DEV_VERIFYING_KEY: &[u8] = crate::INSECURE_DEV_VERIFYING_KEY;
 
 /// Runs the INSECURE dev setup for a tree of depth `D` (deterministic: same keys every time).
-pub fn insecure_dev_setup<const D: usize>() -> Result<(ProvingKey<Bls12_381>, VerifyingKey<Bls12_381>), SynthesisError> {
+pub fn insecure_dev_setup<const D: usize>() -> Result<(ProvingKey<Bls12_381>, VerifyingKey<Bls12_381>), SynthesisError>
+{
 	let mut rng = ChaCha20Rng::from_seed(*INSECURE_DEV_SETUP_SEED);
 	Groth16::<Bls12_381>::circuit_specific_setup(TransactionCircuit::<D>::blank(), &mut rng)
 }
 
 /// Loads the committed dev proving key for the on-chain depth, warning that it is insecure.
 pub fn load_insecure_dev_proving_key() -> std::io::Result<ProvingKey<Bls12_381>> {
-	eprintln!("WARNING: loading the INSECURE dev setup proving key ({DEV_PROVING_KEY_FILE}); proofs under it can be forged");
+	eprintln!(
+		"WARNING: loading the INSECURE dev setup proving key ({DEV_PROVING_KEY_FILE}); proofs under it can be forged"
+	);
 	let bytes = std::fs::read(DEV_PROVING_KEY_FILE)?;
 	// The file is ours and checked by a test; skip the (slow) subgroup checks of every point.
-	ProvingKey::deserialize_with_mode(&bytes[..], Compress::Yes, Validate::No).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
+	ProvingKey::deserialize_with_mode(&bytes[..], Compress::Yes, Validate::No)
+		.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
 }
 
 /// Proves `circuit` under `pk`; returns the proof bytes (uncompressed, `verify::PROOF_LEN`).
-pub fn prove<const D: usize, R: RngCore + CryptoRng>(pk: &ProvingKey<Bls12_381>, circuit: TransactionCircuit<D>, rng: &mut R) -> Result<Vec<u8>, SynthesisError> {
+pub fn prove<const D: usize, R: RngCore + CryptoRng>(
+	pk: &ProvingKey<Bls12_381>,
+	circuit: TransactionCircuit<D>,
+	rng: &mut R,
+) -> Result<Vec<u8>, SynthesisError> {
 	let proof = Groth16::<Bls12_381>::prove(pk, circuit, rng)?;
 	Ok(encode_proof(&proof))
 }

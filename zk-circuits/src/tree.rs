@@ -18,7 +18,8 @@ use ark_std::vec::Vec;
 /// The root of an empty subtree of each height `0..=D`, from the frozen table
 /// [`ZEROS`] (checked against Poseidon by a test) up to height 32, computed above it.
 pub fn zeros<const D: usize>() -> Vec<Fr> {
-	let mut z: Vec<Fr> = ZEROS.iter().take(D + 1).map(|l| Fr::from_bigint(BigInt::new(*l)).unwrap_or_default()).collect();
+	let mut z: Vec<Fr> =
+		ZEROS.iter().take(D + 1).map(|l| Fr::from_bigint(BigInt::new(*l)).unwrap_or_default()).collect();
 	let hasher = Hasher::default();
 	while z.len() < D + 1 {
 		let last = z[z.len() - 1];
@@ -236,7 +237,11 @@ mod tests {
 		let mut three = Frontier::<2>::default();
 		(1..=3u64).for_each(|v| assert!(three.insert(Fr::from(v)).is_ok()));
 		let before = three.clone();
-		assert_eq!(three.insert_pair(Fr::from(4u64), Fr::from(5u64)), Err(TreeError::Full), "one slot left: the pair is refused");
+		assert_eq!(
+			three.insert_pair(Fr::from(4u64), Fr::from(5u64)),
+			Err(TreeError::Full),
+			"one slot left: the pair is refused"
+		);
 		assert_eq!(three, before);
 		assert_eq!(f.insert(Fr::from(9u64)), Err(TreeError::Full));
 		assert_eq!(t.insert(Fr::from(9u64)), Err(TreeError::Full));
@@ -253,8 +258,18 @@ mod tests {
 			z.push(compress(z[h], z[h]));
 		}
 		if std::env::var_os("PGT_BLESS").is_some() {
-			let rows: Vec<String> = z.iter().map(|f| { let l = f.into_bigint().0; format!("\t[0x{:016x}, 0x{:016x}, 0x{:016x}, 0x{:016x}],", l[0], l[1], l[2], l[3]) }).collect();
-			std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/zeros_table.in"), format!("[\n{}\n]\n", rows.join("\n"))).expect("write");
+			let rows: Vec<String> = z
+				.iter()
+				.map(|f| {
+					let l = f.into_bigint().0;
+					format!("\t[0x{:016x}, 0x{:016x}, 0x{:016x}, 0x{:016x}],", l[0], l[1], l[2], l[3])
+				})
+				.collect();
+			std::fs::write(
+				concat!(env!("CARGO_MANIFEST_DIR"), "/src/zeros_table.in"),
+				format!("[\n{}\n]\n", rows.join("\n")),
+			)
+			.expect("write");
 			return;
 		}
 		assert_eq!(zeros::<32>(), z);

@@ -77,7 +77,8 @@ pub fn encode_field(f: &Fr) -> [u8; 32] {
 
 /// Decodes a verifying key (compressed, validated).
 pub fn decode_key<E: Pairing>(bytes: &[u8]) -> Result<VerifyingKey<E>, VerifyError> {
-	let vk = VerifyingKey::<E>::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes).map_err(|_| VerifyError::MalformedKey)?;
+	let vk = VerifyingKey::<E>::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes)
+		.map_err(|_| VerifyError::MalformedKey)?;
 	if vk.gamma_abc_g1.len() != PUBLIC_INPUTS + 1 {
 		return Err(VerifyError::MalformedKey);
 	}
@@ -94,7 +95,8 @@ pub fn decode_proof<E: Pairing>(bytes: &[u8]) -> Result<Proof<E>, VerifyError> {
 	if bytes.len() != PROOF_LEN {
 		return Err(VerifyError::MalformedProof);
 	}
-	let proof = Proof::<E>::deserialize_with_mode(bytes, Compress::No, Validate::No).map_err(|_| VerifyError::MalformedProof)?;
+	let proof = Proof::<E>::deserialize_with_mode(bytes, Compress::No, Validate::No)
+		.map_err(|_| VerifyError::MalformedProof)?;
 	proof.check().map_err(|_| VerifyError::MalformedProof)?;
 	Ok(proof)
 }
@@ -123,7 +125,11 @@ pub fn decode_inputs(inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<Vec<Fr>, Veri
 }
 
 /// Verifies `proof` for `inputs` under the verifying key `vk`, all given as bytes.
-pub fn verify<E: Pairing<ScalarField = Fr>>(vk: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
+pub fn verify<E: Pairing<ScalarField = Fr>>(
+	vk: &[u8],
+	proof: &[u8],
+	inputs: &[[u8; 32]; PUBLIC_INPUTS],
+) -> Result<(), VerifyError> {
 	let inputs = decode_inputs(inputs)?;
 	let vk = decode_key::<E>(vk)?;
 	let proof = decode_proof::<E>(proof)?;
@@ -229,8 +235,10 @@ pub fn verify_with_checked_key<E: Pairing<ScalarField = Fr>>(
 	let mut neg = key.neg_gamma_delta();
 	let neg_gamma = E::G2Affine::deserialize_with_mode(&mut neg, Compress::No, Validate::No).map_err(malformed)?;
 	let neg_delta = E::G2Affine::deserialize_with_mode(&mut neg, Compress::No, Validate::No).map_err(malformed)?;
-	let bases = Vec::<E::G1Affine>::deserialize_with_mode(key.msm_bases(), Compress::No, Validate::No).map_err(malformed)?;
-	let scalars = Vec::<Fr>::deserialize_with_mode(&msm_scalars(inputs)[..], Compress::No, Validate::No).map_err(malformed)?;
+	let bases =
+		Vec::<E::G1Affine>::deserialize_with_mode(key.msm_bases(), Compress::No, Validate::No).map_err(malformed)?;
+	let scalars =
+		Vec::<Fr>::deserialize_with_mode(&msm_scalars(inputs)[..], Compress::No, Validate::No).map_err(malformed)?;
 	let inputs_term = E::G1::msm(&bases, &scalars).map_err(|_| VerifyError::MalformedKey)?.into_affine();
 	let expected = E::TargetField::deserialize_with_mode(alpha_beta, Compress::No, Validate::No).map_err(malformed)?;
 	let miller = E::multi_miller_loop([proof.a, inputs_term, proof.c], [proof.b, neg_gamma, neg_delta]);

@@ -28,7 +28,11 @@ fn the_dev_setup_reproduces_the_committed_keys() {
 	if std::env::var_os("PGT_BLESS").is_some() {
 		std::fs::write(DEV_PROVING_KEY_FILE, &pk_bytes).expect("write pk");
 		std::fs::write(DEV_PROVING_KEY_FILE.replace(".pk", ".vk"), &vk_bytes).expect("write vk");
-		panic!("wrote the dev keys ({} and {} bytes); vk hash {vk_hash}: put it in DEV_VK_HASH", pk_bytes.len(), vk_bytes.len());
+		panic!(
+			"wrote the dev keys ({} and {} bytes); vk hash {vk_hash}: put it in DEV_VK_HASH",
+			pk_bytes.len(),
+			vk_bytes.len()
+		);
 	}
 	assert_eq!(vk_hash, DEV_VK_HASH, "the verifying key changed");
 	assert!(vk_bytes == DEV_VERIFYING_KEY, "committed verifying key differs from the setup's");
@@ -42,7 +46,10 @@ fn constraint_count() {
 	TransactionCircuit::<TREE_DEPTH>::blank().generate_constraints(cs.clone()).expect("synthesis");
 	cs.finalize();
 	let n = cs.num_constraints();
-	eprintln!("transaction circuit, depth {TREE_DEPTH}: {n} constraints, {} witness variables", cs.num_witness_variables());
+	eprintln!(
+		"transaction circuit, depth {TREE_DEPTH}: {n} constraints, {} witness variables",
+		cs.num_witness_variables()
+	);
 	// Two depth-32 paths dominate: 64 Poseidon permutations of about 240 constraints.
 	assert!((15_000..40_000).contains(&n), "{n}");
 }

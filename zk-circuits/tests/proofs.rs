@@ -11,8 +11,8 @@ use pgt_zk::{
 	prove::{encode_key, insecure_dev_setup, load_insecure_dev_proving_key, prove, DEV_VERIFYING_KEY},
 	tree::{MerklePath, MerkleTree},
 	verify::{
-		encode_field, msm_scalars, prepare_key, verify, verify_with_checked_key, VerifyError, CHUNKS, CHUNK_BITS, G1_LEN, G2_LEN, MSM_BASES,
-		PREPARED_KEY_LEN,
+		encode_field, msm_scalars, prepare_key, verify, verify_with_checked_key, VerifyError, CHUNKS, CHUNK_BITS,
+		G1_LEN, G2_LEN, MSM_BASES, PREPARED_KEY_LEN,
 	},
 	Bls12_381, Fr, TREE_DEPTH,
 };
@@ -52,7 +52,11 @@ fn a_depth_32_transfer_proven_with_the_committed_dev_key_verifies_and_nothing_el
 		let mut changed = public.to_vec();
 		changed[i] += Fr::from(1u64);
 		let bytes: [[u8; 32]; PUBLIC_INPUTS] = core::array::from_fn(|j| encode_field(&changed[j]));
-		assert_eq!(verify::<Bls12_381>(DEV_VERIFYING_KEY, &proof, &bytes), Err(VerifyError::InvalidProof), "public input {i}");
+		assert_eq!(
+			verify::<Bls12_381>(DEV_VERIFYING_KEY, &proof, &bytes),
+			Err(VerifyError::InvalidProof),
+			"public input {i}"
+		);
 	}
 	// A non-canonical input (value + modulus) is refused before any pairing.
 	let mut bad = inputs;
@@ -76,9 +80,18 @@ fn a_depth_32_transfer_proven_with_the_committed_dev_key_verifies_and_nothing_el
 	changed[6] += Fr::from(1u64);
 	let bytes: [[u8; 32]; PUBLIC_INPUTS] = core::array::from_fn(|j| encode_field(&changed[j]));
 	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof, &bytes), Err(VerifyError::InvalidProof));
-	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof, &bad), Err(VerifyError::NonCanonicalInput(5)));
-	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof[..100], &inputs), Err(VerifyError::MalformedProof));
-	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared[..100], &ab, &proof, &inputs), Err(VerifyError::MalformedKey));
+	assert_eq!(
+		verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof, &bad),
+		Err(VerifyError::NonCanonicalInput(5))
+	);
+	assert_eq!(
+		verify_with_checked_key::<Bls12_381>(&prepared, &ab, &proof[..100], &inputs),
+		Err(VerifyError::MalformedProof)
+	);
+	assert_eq!(
+		verify_with_checked_key::<Bls12_381>(&prepared[..100], &ab, &proof, &inputs),
+		Err(VerifyError::MalformedKey)
+	);
 	assert!(prepare_key::<Bls12_381>(&DEV_VERIFYING_KEY[..100]).is_err());
 
 	// A = (1, 1), off the curve, is refused.
@@ -86,7 +99,10 @@ fn a_depth_32_transfer_proven_with_the_committed_dev_key_verifies_and_nothing_el
 	off_curve[..G1_LEN].fill(0);
 	off_curve[G1_LEN / 2 - 1] = 1;
 	off_curve[G1_LEN - 1] = 1;
-	assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &off_curve, &inputs), Err(VerifyError::MalformedProof));
+	assert_eq!(
+		verify_with_checked_key::<Bls12_381>(&prepared, &ab, &off_curve, &inputs),
+		Err(VerifyError::MalformedProof)
+	);
 	// A point on the curve but outside the prime-order subgroup is refused, in A, B and C.
 	let (g1, g2) = pgt_zk::examples::points_outside_the_subgroups();
 	for (at, len) in [(0, G1_LEN), (G1_LEN, G2_LEN), (G1_LEN + G2_LEN, G1_LEN)] {
@@ -96,7 +112,11 @@ fn a_depth_32_transfer_proven_with_the_committed_dev_key_verifies_and_nothing_el
 		} else {
 			g2.serialize_uncompressed(&mut p[at..at + len]).expect("192 bytes");
 		}
-		assert_eq!(verify_with_checked_key::<Bls12_381>(&prepared, &ab, &p, &inputs), Err(VerifyError::MalformedProof), "at {at}");
+		assert_eq!(
+			verify_with_checked_key::<Bls12_381>(&prepared, &ab, &p, &inputs),
+			Err(VerifyError::MalformedProof),
+			"at {at}"
+		);
 	}
 }
 
@@ -185,8 +205,14 @@ fn shield_and_unshield_use_the_public_amount() {
 	const D: usize = 6;
 	let sk = Fr::from(31u64);
 	// Shield 10: two dummy inputs, outputs 10 and 0, public amount +10 (no tree needed).
-	let inputs = [InputNote::dummy::<D>(Fr::from(91u64), Fr::from(92u64)), InputNote::dummy::<D>(Fr::from(93u64), Fr::from(94u64))];
-	let outputs = [Note { value: 10, owner: public_key(sk), blinding: Fr::from(1u64) }, Note { value: 0, owner: public_key(sk), blinding: Fr::from(2u64) }];
+	let inputs = [
+		InputNote::dummy::<D>(Fr::from(91u64), Fr::from(92u64)),
+		InputNote::dummy::<D>(Fr::from(93u64), Fr::from(94u64)),
+	];
+	let outputs = [
+		Note { value: 10, owner: public_key(sk), blinding: Fr::from(1u64) },
+		Note { value: 0, owner: public_key(sk), blinding: Fr::from(2u64) },
+	];
 	let shield = |amount: i128, outputs: [Note; 2]| TransactionCircuit::<D> {
 		public: PublicInputs {
 			root: Fr::from(123u64), // any root: zero-value inputs don't open the tree
@@ -204,8 +230,12 @@ fn shield_and_unshield_use_the_public_amount() {
 	let mut tree = MerkleTree::<D>::default();
 	let note = outputs[0];
 	tree.insert(note.commitment()).unwrap();
-	let spend = [InputNote { note, sk, path: tree.path(0).unwrap() }, InputNote::dummy::<D>(Fr::from(95u64), Fr::from(96u64))];
-	let change = [Note { value: 7, owner: public_key(sk), blinding: Fr::from(3u64) }, Note { value: 0, owner: public_key(sk), blinding: Fr::from(4u64) }];
+	let spend =
+		[InputNote { note, sk, path: tree.path(0).unwrap() }, InputNote::dummy::<D>(Fr::from(95u64), Fr::from(96u64))];
+	let change = [
+		Note { value: 7, owner: public_key(sk), blinding: Fr::from(3u64) },
+		Note { value: 0, owner: public_key(sk), blinding: Fr::from(4u64) },
+	];
 	let unshield = |amount: i128, root: Fr| TransactionCircuit::<D> {
 		public: PublicInputs {
 			root,

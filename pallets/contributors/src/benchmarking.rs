@@ -1,8 +1,8 @@
 //! Benchmarks of every call and hook of the registry, each in its worst case.
 
-use alloc::vec;
 use super::*;
 use crate::pallet::{Contributors, Pallet as Registry};
+use alloc::vec;
 use pgt_primitives::contributors::{Region, MAX_ADDRESSES, MAX_ADDRESS_LEN, MAX_GPU_MODEL_LEN, MAX_PEER_ID_LEN};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
@@ -15,8 +15,7 @@ use polkadot_sdk::{
 /// The largest profile a contributor can register.
 fn max_profile() -> HardwareProfile {
 	let bytes = |n: u32| vec![0xAB_u8; n as usize];
-	let address: pgt_primitives::contributors::Multiaddr =
-		BoundedVec::truncate_from(bytes(MAX_ADDRESS_LEN));
+	let address: pgt_primitives::contributors::Multiaddr = BoundedVec::truncate_from(bytes(MAX_ADDRESS_LEN));
 	HardwareProfile {
 		cpu_cores: 64,
 		gpu_model: BoundedVec::truncate_from(bytes(MAX_GPU_MODEL_LEN)),
@@ -70,7 +69,11 @@ mod benchmarks {
 	fn heartbeat() {
 		// Worst case: the contributor was offline and comes back.
 		let who = registered::<T>("contributor", 0);
-		Contributors::<T>::mutate(&who, |i| if let Some(i) = i { i.status = Status::Offline });
+		Contributors::<T>::mutate(&who, |i| {
+			if let Some(i) = i {
+				i.status = Status::Offline
+			}
+		});
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert_eq!(Contributors::<T>::get(&who).map(|i| i.status), Some(Status::Online));
@@ -88,8 +91,7 @@ mod benchmarks {
 	fn withdraw_stake() {
 		let who = registered::<T>("contributor", 0);
 		Registry::<T>::do_unregister(who.clone()).expect("unregisters");
-		let later = polkadot_sdk::frame_system::Pallet::<T>::block_number()
-			.saturating_add(T::UnbondingPeriod::get());
+		let later = polkadot_sdk::frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		polkadot_sdk::frame_system::Pallet::<T>::set_block_number(later);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));

@@ -40,14 +40,14 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-mod registry;
-pub mod standing;
-pub mod types;
-pub mod weights;
 #[cfg(test)]
 mod mock;
+mod registry;
+pub mod standing;
 #[cfg(test)]
 mod tests;
+pub mod types;
+pub mod weights;
 
 pub use pgt_primitives::contributors::{ContributorRegistry, HardwareProfile, Requirements};
 pub use types::*;
@@ -82,8 +82,7 @@ pub mod pallet {
 	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// The overarching event type.
 		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>>
-			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
 		/// The currency stakes are held in (PGT).
 		type Currency: fungible::Inspect<Self::AccountId>
@@ -149,8 +148,7 @@ pub mod pallet {
 
 	/// The top contributors by verified seconds served, most first.
 	#[pallet::storage]
-	pub type Leaderboard<T: Config> =
-		StorageValue<_, BoundedVec<(T::AccountId, u64), T::LeaderboardSize>, ValueQuery>;
+	pub type Leaderboard<T: Config> = StorageValue<_, BoundedVec<(T::AccountId, u64), T::LeaderboardSize>, ValueQuery>;
 
 	/// The last contributor the liveness sweep looked at; the next block's sweep goes on after it.
 	#[pallet::storage]
@@ -346,8 +344,7 @@ pub mod pallet {
 			ensure!(!Contributors::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			Self::ensure_valid(&profile)?;
 			ensure!(stake >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
-			T::Currency::hold(&HoldReason::Stake.into(), &who, stake)
-				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			T::Currency::hold(&HoldReason::Stake.into(), &who, stake).map_err(|_| Error::<T>::InsufficientBalance)?;
 			let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 			let resource_hash = profile.resource_hash;
 			OnlineCapacity::<T>::mutate(|c| *c = c.saturating_add(profile.max_sessions.into()));
@@ -418,8 +415,8 @@ pub mod pallet {
 				if info.status == Status::Online {
 					OnlineCapacity::<T>::mutate(|c| *c = c.saturating_sub(info.profile.max_sessions.into()));
 				}
-				let until = polkadot_sdk::frame_system::Pallet::<T>::block_number()
-					.saturating_add(T::UnbondingPeriod::get());
+				let until =
+					polkadot_sdk::frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 				info.status = Status::Unbonding { until };
 				Self::deposit_event(Event::Unbonding { who: who.clone(), until });
 				Ok(())

@@ -25,9 +25,9 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 	fn can_serve(who: &T::AccountId, requirements: &Requirements) -> bool {
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		Contributors::<T>::get(who).is_some_and(|info| {
-			available::<T>(&info, now) &&
-				info.slots_in_use < info.profile.max_sessions &&
-				info.profile.meets(requirements)
+			available::<T>(&info, now)
+				&& info.slots_in_use < info.profile.max_sessions
+				&& info.profile.meets(requirements)
 		})
 	}
 
@@ -139,9 +139,7 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 	) -> Vec<T::AccountId> {
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		let qualifies = |who: &T::AccountId, info: &ContributorOf<T>| {
-			available::<T>(info, now) &&
-				info.reputation.score() >= min_reputation &&
-				!exclude.contains(who)
+			available::<T>(info, now) && info.reputation.score() >= min_reputation && !exclude.contains(who)
 		};
 		// Keys are `blake2_128(account) ++ account`, so a random 16-byte hash is a uniformly
 		// random point of the key space; walk on from it and wrap around to the start once.
@@ -163,11 +161,16 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 }
 
 /// Online (a fresh heartbeat, not unbonding) with at least the minimum stake: may be given work.
-fn available<T: Config>(info: &ContributorOf<T>, now: polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>) -> bool {
+fn available<T: Config>(
+	info: &ContributorOf<T>,
+	now: polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>,
+) -> bool {
 	info.status == Status::Online && !Pallet::<T>::heartbeat_expired(info, now) && info.stake >= T::MinStake::get()
 }
 
-fn ensure_not_unbonding<T: Config>(status: &Status<polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>>) -> Result<(), DispatchError> {
+fn ensure_not_unbonding<T: Config>(
+	status: &Status<polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>>,
+) -> Result<(), DispatchError> {
 	match status {
 		Status::Unbonding { .. } => Err(Error::<T>::Unbonding.into()),
 		_ => Ok(()),

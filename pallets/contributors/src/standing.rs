@@ -27,8 +27,7 @@ pub fn tier_for(stats: &Stats, reputation: &BetaReputation) -> Tier {
 /// Every badge that `stats` and `reputation` qualify for (held or not).
 pub fn badges_for(stats: &Stats, reputation: &BetaReputation) -> impl Iterator<Item = Badge> {
 	let hours = stats.verified_seconds / HOUR;
-	let trusted =
-		reputation.score() >= Perbill::from_percent(90) && reputation.evidence() >= 20 * WEIGHT_UNIT;
+	let trusted = reputation.score() >= Perbill::from_percent(90) && reputation.evidence() >= 20 * WEIGHT_UNIT;
 	[
 		(Badge::FirstSession, stats.successes >= 1),
 		(Badge::TenHours, hours >= 10),

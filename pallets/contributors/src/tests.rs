@@ -64,14 +64,8 @@ fn register_puts_stake_on_hold_and_starts_online() {
 #[test]
 fn register_errors_change_nothing() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(
-			Registry::register(origin(BOB), profile(2), MIN_STAKE - 1),
-			Error::<Test>::StakeBelowMinimum
-		);
-		assert_noop!(
-			Registry::register(origin(POOR), profile(2), MIN_STAKE),
-			Error::<Test>::InsufficientBalance
-		);
+		assert_noop!(Registry::register(origin(BOB), profile(2), MIN_STAKE - 1), Error::<Test>::StakeBelowMinimum);
+		assert_noop!(Registry::register(origin(POOR), profile(2), MIN_STAKE), Error::<Test>::InsufficientBalance);
 		assert_noop!(Registry::register(origin(BOB), profile(0), MIN_STAKE), Error::<Test>::InvalidProfile);
 		let mut no_cores = profile(1);
 		no_cores.cpu_cores = 0;
@@ -259,7 +253,10 @@ fn verified_work_earns_badges_and_tiers() {
 	new_test_ext().execute_with(|| {
 		register(BOB, 1);
 		Registry::record_outcome(&account(BOB), Outcome::success(WEIGHT_UNIT), 600);
-		System::assert_has_event(event(ContributorsEvent::BadgeEarned { who: account(BOB), badge: Badge::FirstSession }));
+		System::assert_has_event(event(ContributorsEvent::BadgeEarned {
+			who: account(BOB),
+			badge: Badge::FirstSession,
+		}));
 		System::assert_has_event(event(ContributorsEvent::TierChanged {
 			who: account(BOB),
 			from: Tier::Newcomer,
@@ -299,15 +296,9 @@ fn the_leaderboard_keeps_the_top_by_verified_hours() {
 		Registry::record_outcome(&account(DAVE), Outcome::success(WEIGHT_UNIT), 200);
 		Registry::record_outcome(&account(EVE), Outcome::success(WEIGHT_UNIT), 50);
 		// Size 3: Eve does not make it.
-		assert_eq!(
-			Registry::leaderboard(),
-			vec![(account(CHARLIE), 300), (account(DAVE), 200), (account(BOB), 100)]
-		);
+		assert_eq!(Registry::leaderboard(), vec![(account(CHARLIE), 300), (account(DAVE), 200), (account(BOB), 100)]);
 		Registry::record_outcome(&account(EVE), Outcome::success(WEIGHT_UNIT), 400);
-		assert_eq!(
-			Registry::leaderboard(),
-			vec![(account(EVE), 450), (account(CHARLIE), 300), (account(DAVE), 200)]
-		);
+		assert_eq!(Registry::leaderboard(), vec![(account(EVE), 450), (account(CHARLIE), 300), (account(DAVE), 200)]);
 		Registry::record_outcome(&account(DAVE), Outcome::success(WEIGHT_UNIT), 1_000);
 		assert_eq!(Registry::leaderboard()[0], (account(DAVE), 1_200));
 		assert_eq!(Registry::leaderboard().len(), 3);

@@ -21,7 +21,9 @@ pub enum Status<BlockNumber> {
 }
 
 /// Verified work, the basis of badges, tier and the leaderboard.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct Stats {
 	/// Seconds of session time served and billed with a player-signed receipt.
 	pub verified_seconds: u64,
@@ -35,7 +37,9 @@ pub struct Stats {
 
 /// A contributor's standing, derived from its verified work and reputation. It can fall as well
 /// as rise.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub enum Tier {
 	/// Registered, no verified work yet.
 	Newcomer,
@@ -50,7 +54,9 @@ pub enum Tier {
 }
 
 /// A milestone, earned once and kept.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub enum Badge {
 	/// The first piece of work done well.
 	FirstSession,

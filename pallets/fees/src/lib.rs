@@ -62,8 +62,7 @@ pub mod pallet {
 	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// The overarching event type.
 		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>>
-			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
 		/// The currency fees are paid in (PGT, `pallet-balances`).
 		type Currency: Balanced<Self::AccountId>;
@@ -105,8 +104,7 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
-			let total = T::BurnShare::get().deconstruct() as u32 +
-				T::TreasuryShare::get().deconstruct() as u32;
+			let total = T::BurnShare::get().deconstruct() as u32 + T::TreasuryShare::get().deconstruct() as u32;
 			assert!(total <= 100, "BurnShare + TreasuryShare must not exceed 100 %");
 		}
 	}

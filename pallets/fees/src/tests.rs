@@ -33,8 +33,7 @@ fn fee_is_burned_and_shared_by_the_configured_shares() {
 		assert_eq!(Balances::balance(&AUTHOR), 1_000 + 300);
 		assert_eq!(Balances::balance(&PAYER), 1_000_000 - 1_000);
 		System::assert_last_event(
-			Event::FeesSplit { burned: 400, to_treasury: 300, to_author: 300, author: Some(AUTHOR) }
-				.into(),
+			Event::FeesSplit { burned: 400, to_treasury: 300, to_author: 300, author: Some(AUTHOR) }.into(),
 		);
 	});
 }
@@ -49,8 +48,7 @@ fn tip_goes_to_the_author_whole() {
 		assert_eq!(Balances::balance(&TREASURY), 1_300);
 		assert_eq!(Balances::balance(&AUTHOR), 1_000 + 300 + 50);
 		System::assert_last_event(
-			Event::FeesSplit { burned: 400, to_treasury: 300, to_author: 350, author: Some(AUTHOR) }
-				.into(),
+			Event::FeesSplit { burned: 400, to_treasury: 300, to_author: 350, author: Some(AUTHOR) }.into(),
 		);
 	});
 }
@@ -92,22 +90,14 @@ fn nothing_is_lost_when_no_one_can_take_a_share() {
 	new_test_ext().execute_with(|| {
 		BlockAuthor::set(None);
 		// Empty the treasury so it cannot be recreated with a tiny deposit.
-		let _ = Balances::withdraw(
-			&TREASURY,
-			1_000,
-			Precision::Exact,
-			Preservation::Expendable,
-			Fortitude::Polite,
-		)
-		.expect("treasury can be emptied");
+		let _ = Balances::withdraw(&TREASURY, 1_000, Precision::Exact, Preservation::Expendable, Fortitude::Polite)
+			.expect("treasury can be emptied");
 		let issuance = Balances::total_issuance();
 		SplitFees::<Test>::on_unbalanceds([withdraw(5)].into_iter());
 
 		// Everything the treasury could not take was burned: the payer's 5 left issuance.
 		assert_eq!(Balances::total_issuance(), issuance - 5);
-		System::assert_last_event(
-			Event::FeesSplit { burned: 5, to_treasury: 0, to_author: 0, author: None }.into(),
-		);
+		System::assert_last_event(Event::FeesSplit { burned: 5, to_treasury: 0, to_author: 0, author: None }.into());
 	});
 }
 

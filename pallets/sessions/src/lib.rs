@@ -51,16 +51,16 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod matching;
-mod receipts;
-mod settlement;
-mod timeouts;
-mod work;
-pub mod types;
-pub mod weights;
 #[cfg(test)]
 mod mock;
+mod receipts;
+mod settlement;
 #[cfg(test)]
 mod tests;
+mod timeouts;
+pub mod types;
+pub mod weights;
+mod work;
 
 pub use pgt_primitives::sessions::{ComplexityTier, GameId, Receipt, SessionId};
 pub use types::*;
@@ -111,8 +111,7 @@ pub mod pallet {
 	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// The overarching event type.
 		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>>
-			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
 		/// The currency sessions are paid in (PGT).
 		type Currency: fungible::Inspect<Self::AccountId>
@@ -573,8 +572,7 @@ pub mod pallet {
 		pub fn rate_of(contributor: &T::AccountId, tier: ComplexityTier) -> BalanceOf<T> {
 			use polkadot_sdk::sp_runtime::SaturatedConversion;
 			let base: u128 = BaseRate::<T>::get().saturated_into();
-			pgt_primitives::rate::contributor_rate(base, tier, T::Registry::reputation(contributor))
-				.saturated_into()
+			pgt_primitives::rate::contributor_rate(base, tier, T::Registry::reputation(contributor)).saturated_into()
 		}
 
 		/// Moves the base rate one step toward the target utilisation.

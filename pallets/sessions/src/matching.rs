@@ -47,8 +47,7 @@ impl<T: Config> Pallet<T> {
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		let deadline = now.saturating_add(T::AcceptTimeout::get());
 		Self::schedule(deadline, id, Timeout::Accept)?;
-		T::Currency::hold(&HoldReason::Escrow.into(), &player, escrow)
-			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		T::Currency::hold(&HoldReason::Escrow.into(), &player, escrow).map_err(|_| Error::<T>::InsufficientBalance)?;
 		for c in core::iter::once(&host).chain(backups.iter()) {
 			T::Registry::occupy_slot(c)?;
 		}

@@ -2,7 +2,10 @@
 
 use crate::{pallet::*, ReceiptOf, Served, SessionId, SessionInfo, SessionState};
 use codec::Encode;
-use pgt_primitives::{contributors::ContributorRegistry, reputation::{Outcome, WEIGHT_UNIT}};
+use pgt_primitives::{
+	contributors::ContributorRegistry,
+	reputation::{Outcome, WEIGHT_UNIT},
+};
 use polkadot_sdk::{
 	frame_support::{ensure, traits::Get},
 	sp_io::hashing::blake2_256,
@@ -48,10 +51,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The player, the host, a backup, or a former host of the session.
 	fn is_participant(s: &SessionInfo<T>, who: &T::AccountId) -> bool {
-		who == &s.player ||
-			who == &s.host ||
-			s.backups.contains(who) ||
-			s.served.iter().any(|e| &e.contributor == who)
+		who == &s.player || who == &s.host || s.backups.contains(who) || s.served.iter().any(|e| &e.contributor == who)
 	}
 
 	/// Checks `receipt` against session `s` and records it there; moves the receipt deadline.
@@ -71,9 +71,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(is_host || known.is_some(), Error::<T>::NotSessionContributor);
 		if let Some(prev) = known.map(|i| &s.served[i]) {
 			ensure!(
-				receipt.seconds_served >= prev.seconds_served &&
-					receipt.seconds_paused >= prev.seconds_paused &&
-					receipt.frames >= prev.frames,
+				receipt.seconds_served >= prev.seconds_served
+					&& receipt.seconds_paused >= prev.seconds_paused
+					&& receipt.frames >= prev.frames,
 				Error::<T>::ReceiptRegressed
 			);
 		}

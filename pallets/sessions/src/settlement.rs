@@ -3,11 +3,7 @@
 
 use crate::{pallet::*, BalanceOf, CsuRecord, CsuShare, EndReason, SessionId, SessionInfo, Timeout};
 use alloc::vec::Vec;
-use pgt_primitives::{
-	contributors::ContributorRegistry,
-	rate::cost_of_seconds,
-	reputation::Outcome,
-};
+use pgt_primitives::{contributors::ContributorRegistry, rate::cost_of_seconds, reputation::Outcome};
 use polkadot_sdk::{
 	frame_support::{
 		traits::{
@@ -44,8 +40,8 @@ impl<T: Config> Pallet<T> {
 			let burn = burn_share.mul_floor(paid);
 			let to_treasury = treasury_share.mul_floor(paid);
 			let earned = paid.saturating_sub(burn).saturating_sub(to_treasury);
-			let earned = if earned.is_zero() ||
-				T::Currency::transfer_on_hold(
+			let earned = if earned.is_zero()
+				|| T::Currency::transfer_on_hold(
 					&reason,
 					&s.player,
 					&e.contributor,
@@ -78,8 +74,8 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 
-		if !treasury_total.is_zero() &&
-			T::Currency::transfer_on_hold(
+		if !treasury_total.is_zero()
+			&& T::Currency::transfer_on_hold(
 				&reason,
 				&s.player,
 				&T::Treasury::get(),
@@ -111,7 +107,11 @@ impl<T: Config> Pallet<T> {
 		if let Some(e) = s.served.iter().find(|e| e.contributor == s.host) {
 			let billed = e.billed_seconds();
 			if billed > 0 {
-				T::Registry::record_outcome(&s.host, Outcome::success(Outcome::weight_of_seconds(billed.into())), billed.into());
+				T::Registry::record_outcome(
+					&s.host,
+					Outcome::success(Outcome::weight_of_seconds(billed.into())),
+					billed.into(),
+				);
 			}
 		}
 

@@ -8,9 +8,7 @@ use pgt_primitives::{
 	sessions::{ComplexityTier, GameId},
 };
 use polkadot_sdk::{
-	frame_support::{
-		traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound,
-	},
+	frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound},
 	frame_system::pallet_prelude::BlockNumberFor,
 	sp_core::H256,
 	sp_runtime::Debug,
@@ -160,7 +158,17 @@ pub enum EndReason {
 
 /// The CPU Sharing Unit: the public record of one settled session, kept for `CsuRetention`
 /// blocks (and forever in the `SessionSettled` event).
-#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct CsuRecord<T: Config> {

@@ -1,13 +1,15 @@
 //! Sessions as the work-verification pallet sees them: [`SessionWork`] for [`Pallet`].
 
-use crate::{pallet::{Config, Event, Pallet, Sessions}, Served, SessionState};
+use crate::{
+	pallet::{Config, Event, Pallet, Sessions},
+	Served, SessionState,
+};
 use alloc::vec::Vec;
 use pgt_primitives::sessions::{SessionId, SessionWork};
 
 impl<T: Config> SessionWork<T::AccountId> for Pallet<T> {
 	fn is_serving(session: SessionId, who: &T::AccountId) -> bool {
-		Sessions::<T>::get(session)
-			.is_some_and(|s| s.host == *who && matches!(s.state, SessionState::Active { .. }))
+		Sessions::<T>::get(session).is_some_and(|s| s.host == *who && matches!(s.state, SessionState::Active { .. }))
 	}
 
 	fn participants(session: SessionId) -> Vec<T::AccountId> {

@@ -12,7 +12,13 @@ use alloc::vec::Vec;
 use codec::Decode;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
-	frame_support::{traits::{fungible::{Inspect, Mutate}, Get, Hooks}, BoundedVec},
+	frame_support::{
+		traits::{
+			fungible::{Inspect, Mutate},
+			Get, Hooks,
+		},
+		BoundedVec,
+	},
 	frame_system::{self, RawOrigin},
 	sp_runtime::traits::{One, Saturating},
 };
@@ -21,7 +27,8 @@ type FixtureOf<T> = Fixture<<T as frame_system::Config>::AccountId, BalanceOf<T>
 
 /// The runtime's fixture, with block 0's hash set to the one it is bound to and a key set.
 fn fixture<T: Config>() -> FixtureOf<T> {
-	let fixture = FixtureOf::<T>::decode(&mut T::BenchmarkFixture::get()).expect("the runtime's benchmark fixture decodes");
+	let fixture =
+		FixtureOf::<T>::decode(&mut T::BenchmarkFixture::get()).expect("the runtime's benchmark fixture decodes");
 	let genesis = T::Hash::decode(&mut &GENESIS_HASH[..]).expect("hashes are 32 bytes");
 	frame_system::BlockHash::<T>::insert(BlockNumberFor::<T>::zero(), genesis);
 	if KeyVersion::<T>::get() == 0 {
@@ -68,8 +75,14 @@ mod benchmarks {
 	fn transact() {
 		let f = fixture::<T>();
 		let shielder = funded::<T>("shielder");
-		Pallet::<T>::do_transact(&shielder, &f.shield.proof, f.shield.inputs.clone(), f.shield.ext.clone(), notes::<T>(&f.shield.notes))
-			.expect("the fixture's shield is valid");
+		Pallet::<T>::do_transact(
+			&shielder,
+			&f.shield.proof,
+			f.shield.inputs.clone(),
+			f.shield.ext.clone(),
+			notes::<T>(&f.shield.notes),
+		)
+		.expect("the fixture's shield is valid");
 		let caller = funded::<T>("caller");
 		let tx = f.unshield.clone();
 		let proof = BoundedVec::truncate_from(tx.proof);
@@ -99,7 +112,8 @@ mod benchmarks {
 	/// window, `on_finalize` records a new one (the tree changed).
 	#[benchmark]
 	fn block_hooks() {
-		let now = T::RootHistory::get().saturating_add(BlockNumberFor::<T>::one()).saturating_add(BlockNumberFor::<T>::one());
+		let now =
+			T::RootHistory::get().saturating_add(BlockNumberFor::<T>::one()).saturating_add(BlockNumberFor::<T>::one());
 		let old = now.saturating_sub(T::RootHistory::get()).saturating_sub(BlockNumberFor::<T>::one());
 		let root = [7u8; 32];
 		RootAt::<T>::insert(old, root);

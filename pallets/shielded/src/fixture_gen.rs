@@ -36,12 +36,7 @@ fn proven<A: Encode, B: Encode, N: Encode>(
 	};
 	let circuit = TransactionCircuit::<TREE_DEPTH> { public, witness: Witness { inputs, outputs } };
 	let proof = prove(pk, circuit, rng).expect("the fixture satisfies the circuit");
-	FixtureTx {
-		proof,
-		inputs: inputs_of(&public),
-		ext,
-		notes,
-	}
+	FixtureTx { proof, inputs: inputs_of(&public), ext, notes }
 }
 
 /// The call's `inputs` argument for a proof with these public inputs (the chain computes the
@@ -55,7 +50,11 @@ pub(crate) fn inputs_of(public: &PublicInputs) -> TransactionInputs {
 }
 
 /// The fixture for a runtime with these types, paying `recipient` and `relayer`.
-fn generate<A: Encode, B: Encode + From<u64>, N: Encode + From<u32> + Copy>(recipient: A, relayer: A, note_len: usize) -> Fixture<A, B, N> {
+fn generate<A: Encode, B: Encode + From<u64>, N: Encode + From<u32> + Copy>(
+	recipient: A,
+	relayer: A,
+	note_len: usize,
+) -> Fixture<A, B, N> {
 	let pk = load_insecure_dev_proving_key().expect("committed dev proving key");
 	let mut rng = ChaCha20Rng::seed_from_u64(2026_12_01);
 	let sk = Fr::from(4242u64);
@@ -66,7 +65,10 @@ fn generate<A: Encode, B: Encode + From<u64>, N: Encode + From<u32> + Copy>(reci
 	tree.insert(genesis_leaf()).expect("room");
 
 	let outputs = [note(SHIELD, 1), note(0, 2)];
-	let dummies = [InputNote::dummy::<TREE_DEPTH>(Fr::from(11u64), Fr::from(12u64)), InputNote::dummy::<TREE_DEPTH>(Fr::from(13u64), Fr::from(14u64))];
+	let dummies = [
+		InputNote::dummy::<TREE_DEPTH>(Fr::from(11u64), Fr::from(12u64)),
+		InputNote::dummy::<TREE_DEPTH>(Fr::from(13u64), Fr::from(14u64)),
+	];
 	let ext = ExtData { recipient: None, ext_amount: i128::from(SHIELD), relayer: None, fee: B::from(0), expiry };
 	let shield = proven(&pk, &tree, dummies, outputs, ext, note_len, &mut rng);
 	for n in &outputs {
@@ -76,7 +78,13 @@ fn generate<A: Encode, B: Encode + From<u64>, N: Encode + From<u32> + Copy>(reci
 	let spent = InputNote { note: outputs[0], sk, path: tree.path(1).expect("leaf 1") };
 	let inputs = [spent, InputNote::dummy::<TREE_DEPTH>(Fr::from(15u64), Fr::from(16u64))];
 	let change = [note(SHIELD - UNSHIELD - FEE, 3), note(0, 4)];
-	let ext = ExtData { recipient: Some(recipient), ext_amount: -i128::from(UNSHIELD), relayer: Some(relayer), fee: B::from(FEE), expiry };
+	let ext = ExtData {
+		recipient: Some(recipient),
+		ext_amount: -i128::from(UNSHIELD),
+		relayer: Some(relayer),
+		fee: B::from(FEE),
+		expiry,
+	};
 	let unshield = proven(&pk, &tree, inputs, change, ext, note_len, &mut rng);
 	Fixture { shield, unshield }
 }
@@ -85,7 +93,10 @@ fn check_or_bless(path: &str, committed: &[u8], made: Vec<u8>) {
 	if std::env::var_os("PGT_BLESS").is_some() {
 		std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + path, made).expect("write fixture");
 	} else {
-		assert!(committed == made.as_slice(), "{path} is stale: regenerate it with PGT_BLESS=1 cargo test -p pallet-pgt-shielded fixtures");
+		assert!(
+			committed == made.as_slice(),
+			"{path} is stale: regenerate it with PGT_BLESS=1 cargo test -p pallet-pgt-shielded fixtures"
+		);
 	}
 }
 

@@ -30,16 +30,16 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod fixture_gen;
 pub mod fixtures;
-pub mod types;
-pub mod verifier;
-pub mod weights;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod fixture_gen;
+pub mod types;
+pub mod verifier;
+pub mod weights;
 
 pub use types::*;
 pub use verifier::{HostCallVerifier, ProofVerifier, PureVerifier};
@@ -67,7 +67,8 @@ use polkadot_sdk::{
 };
 
 /// The balance type of the pool's currency.
-pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<<T as polkadot_sdk::frame_system::Config>::AccountId>>::Balance;
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as polkadot_sdk::frame_system::Config>::AccountId>>::Balance;
 /// The external data of a transaction on this chain.
 pub type ExtDataOf<T> = ExtData<<T as polkadot_sdk::frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 /// Most bytes of a verifying key (a 7-input Groth16 key, compressed, is 728).
@@ -374,7 +375,11 @@ pub mod pallet {
 		/// The proof's public inputs for a transaction: `inputs` as given, the public amount
 		/// `ext_amount − fee` and the hash of the external data, the chain's genesis hash and the
 		/// encrypted notes. Amounts must already be checked to fit 64 bits.
-		pub(crate) fn public_inputs(inputs: &TransactionInputs, ext: &ExtDataOf<T>, notes: [&[u8]; 2]) -> [FieldBytes; PUBLIC_INPUTS] {
+		pub(crate) fn public_inputs(
+			inputs: &TransactionInputs,
+			ext: &ExtDataOf<T>,
+			notes: [&[u8]; 2],
+		) -> [FieldBytes; PUBLIC_INPUTS] {
 			let fee: u128 = ext.fee.saturated_into();
 			let amount = pgt_zk::verify::public_amount(ext.ext_amount.saturating_sub(fee.saturated_into()));
 			[
@@ -415,7 +420,10 @@ pub mod pallet {
 
 			// Amounts: both fit 64 bits, so the public amount can't wrap the field.
 			let fee: u128 = ext.fee.saturated_into();
-			ensure!(fee <= u128::from(u64::MAX) && ext.ext_amount.unsigned_abs() <= u128::from(u64::MAX), Error::<T>::AmountOutOfRange);
+			ensure!(
+				fee <= u128::from(u64::MAX) && ext.ext_amount.unsigned_abs() <= u128::from(u64::MAX),
+				Error::<T>::AmountOutOfRange
+			);
 			ensure!(fee == 0 || ext.relayer.is_some(), Error::<T>::FeeWithoutRelayer);
 			ensure!((ext.ext_amount < 0) == ext.recipient.is_some(), Error::<T>::BadRecipient);
 
@@ -431,7 +439,8 @@ pub mod pallet {
 				ensure!(decode_field(value).is_some(), Error::<T>::NonCanonicalInput);
 			}
 			// The commitments are the leaves appended below: decoded (and so checked) once.
-			let (Some(a), Some(b)) = (decode_field(&inputs.commitments[0]), decode_field(&inputs.commitments[1])) else {
+			let (Some(a), Some(b)) = (decode_field(&inputs.commitments[0]), decode_field(&inputs.commitments[1]))
+			else {
 				return Err(Error::<T>::NonCanonicalInput.into());
 			};
 
@@ -447,7 +456,8 @@ pub mod pallet {
 			// not have the amount), then storage.
 			let indices = tree.insert_pair(a, b).map_err(|_| Error::<T>::TreeFull)?;
 			let pool = Self::pool_account();
-			let amount: BalanceOf<T> = ext.ext_amount.unsigned_abs().try_into().map_err(|_| Error::<T>::AmountOutOfRange)?;
+			let amount: BalanceOf<T> =
+				ext.ext_amount.unsigned_abs().try_into().map_err(|_| Error::<T>::AmountOutOfRange)?;
 			if ext.ext_amount > 0 {
 				T::Currency::transfer(who, &pool, amount, Preservation::Preserve)?;
 			} else if let (true, Some(recipient)) = (ext.ext_amount < 0, &ext.recipient) {
@@ -468,7 +478,11 @@ pub mod pallet {
 			}
 			Tree::<T>::put(TreeState::from(&tree));
 			TreeChanged::<T>::put(true);
-			Self::deposit_event(Event::Transacted { nullifiers: inputs.nullifiers, ext_amount: ext.ext_amount, fee: ext.fee });
+			Self::deposit_event(Event::Transacted {
+				nullifiers: inputs.nullifiers,
+				ext_amount: ext.ext_amount,
+				fee: ext.fee,
+			});
 			Ok(())
 		}
 	}

@@ -13,7 +13,15 @@ type Block = frame_system::mocking::MockBlock<Test>;
 #[polkadot_sdk::frame_support::runtime]
 mod runtime {
 	#[runtime::runtime]
-	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask, RuntimeHoldReason, RuntimeFreezeReason)]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeTask,
+		RuntimeHoldReason,
+		RuntimeFreezeReason
+	)]
 	pub struct Test;
 
 	#[runtime::pallet_index(0)]
@@ -72,9 +80,12 @@ pub fn new_test_ext() -> polkadot_sdk::sp_io::TestExternalities {
 	pallet_balances::GenesisConfig::<Test> { balances: vec![(ALICE, 1_000), (RELAYER, 1_000)], ..Default::default() }
 		.assimilate_storage(&mut t)
 		.expect("balances genesis");
-	pallet_pgt_shielded::GenesisConfig::<Test> { verifying_key: pgt_zk::prove::DEV_VERIFYING_KEY.to_vec(), _marker: Default::default() }
-		.assimilate_storage(&mut t)
-		.expect("shielded genesis");
+	pallet_pgt_shielded::GenesisConfig::<Test> {
+		verifying_key: pgt_zk::prove::DEV_VERIFYING_KEY.to_vec(),
+		_marker: Default::default(),
+	}
+	.assimilate_storage(&mut t)
+	.expect("shielded genesis");
 	let mut ext = polkadot_sdk::sp_io::TestExternalities::new(t);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

@@ -2,6 +2,7 @@
 //! dev key: shield, private transfer, unshield with a relayer fee, and every way to be refused.
 
 use crate::{mock::*, *};
+use ark_serialize::CanonicalSerialize;
 use pgt_primitives::shielded::{ext_data_hash, ExtData};
 use pgt_zk::{
 	circuit::{InputNote, PublicInputs, TransactionCircuit, Witness},
@@ -16,7 +17,6 @@ use polkadot_sdk::{
 	pallet_balances,
 	sp_runtime::{BuildStorage, DispatchError},
 };
-use ark_serialize::CanonicalSerialize;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use std::sync::OnceLock;
 
@@ -39,7 +39,13 @@ struct Tx {
 
 impl Tx {
 	fn submit(&self, who: u64) -> polkadot_sdk::frame_support::dispatch::DispatchResult {
-		Shielded::transact(RuntimeOrigin::signed(who), self.proof.clone(), self.inputs.clone(), self.ext.clone(), self.notes.clone())
+		Shielded::transact(
+			RuntimeOrigin::signed(who),
+			self.proof.clone(),
+			self.inputs.clone(),
+			self.ext.clone(),
+			self.notes.clone(),
+		)
 	}
 }
 
@@ -70,16 +76,20 @@ impl Wallet {
 	/// Builds and proves a transaction spending `spend` (indices into `owned`), paying
 	/// `outputs` (value, owner), with the given external data.
 	fn build(&mut self, spend: &[usize], outputs: [(u64, Fr); 2], ext: Ext) -> Tx {
-		let mut inputs: Vec<InputNote> = spend.iter().map(|&i| {
-			let (index, note) = self.owned[i];
-			InputNote { note, sk: self.sk, path: self.tree.path(index).unwrap() }
-		}).collect();
+		let mut inputs: Vec<InputNote> = spend
+			.iter()
+			.map(|&i| {
+				let (index, note) = self.owned[i];
+				InputNote { note, sk: self.sk, path: self.tree.path(index).unwrap() }
+			})
+			.collect();
 		while inputs.len() < 2 {
 			let (k, b) = (self.fresh(), self.fresh());
 			inputs.push(InputNote::dummy::<32>(k, b));
 		}
 		let outputs = outputs.map(|(value, owner)| Note { value, owner, blinding: Fr::from(self.seed + value + 77) });
-		let notes: [BoundedVec<u8, MaxEncryptedNoteLen>; 2] = core::array::from_fn(|i| BoundedVec::truncate_from(format!("note {i} for test").into_bytes()));
+		let notes: [BoundedVec<u8, MaxEncryptedNoteLen>; 2] =
+			core::array::from_fn(|i| BoundedVec::truncate_from(format!("note {i} for test").into_bytes()));
 		let ext_hash = ext_data_hash(&Shielded::genesis_hash(), &ext, &[&notes[0], &notes[1]]);
 		let public = PublicInputs {
 			root: self.tree.root(),
@@ -88,7 +98,10 @@ impl Wallet {
 			public_amount: pgt_zk::circuit::public_amount(ext.ext_amount - i128::from(ext.fee)),
 			ext_data_hash: pgt_zk::verify::decode_field(&ext_hash).unwrap(),
 		};
-		let circuit = TransactionCircuit::<32> { public, witness: Witness { inputs: [inputs[0].clone(), inputs[1].clone()], outputs } };
+		let circuit = TransactionCircuit::<32> {
+			public,
+			witness: Witness { inputs: [inputs[0].clone(), inputs[1].clone()], outputs },
+		};
 		let proof = prove(proving_key(), circuit, &mut ChaCha20Rng::seed_from_u64(self.seed)).expect("prove");
 		Tx {
 			proof: BoundedVec::truncate_from(proof),
@@ -167,7 +180,8 @@ fn shield_transfer_unshield_with_every_balance_checked() {
 		next_block();
 
 		// Bob unshields 30 to a fresh account through the relayer, who takes a fee of 2.
-		let unshield = bob.build(&[0], [(8, bob.address()), (0, bob.address())], ext(Some(FRESH), -30, Some(RELAYER), 2));
+		let unshield =
+			bob.build(&[0], [(8, bob.address()), (0, bob.address())], ext(Some(FRESH), -30, Some(RELAYER), 2));
 		assert_ok!(unshield.submit(RELAYER));
 		bob.landed(&unshield, &[0]);
 		alice.observe(&unshield, false);
@@ -262,7 +276,8 @@ fn bad_inputs_are_refused_and_change_nothing() {
 		for (at, len) in [(0, G1_LEN), (G1_LEN, G2_LEN), (G1_LEN + G2_LEN, G1_LEN)] {
 			let mut proof = tx.proof.to_vec();
 			let point = &mut proof[at..at + len];
-			let written = if len == G1_LEN { g1.serialize_uncompressed(point) } else { g2.serialize_uncompressed(point) };
+			let written =
+				if len == G1_LEN { g1.serialize_uncompressed(point) } else { g2.serialize_uncompressed(point) };
 			written.expect("the point fits its place");
 			assert_noop!(with_proof(proof).submit(ALICE), Error::<Test>::MalformedProof);
 		}
@@ -286,14 +301,32 @@ fn bad_inputs_are_refused_and_change_nothing() {
 		let mut t = tx.clone();
 		t.inputs.commitments.swap(0, 1);
 		assert_noop!(t.submit(ALICE), Error::<Test>::InvalidProof);
-		assert_noop!(Tx { ext: ExtData { expiry: 0, ..tx.ext.clone() }, ..tx.clone() }.submit(ALICE), Error::<Test>::Expired);
+		assert_noop!(
+			Tx { ext: ExtData { expiry: 0, ..tx.ext.clone() }, ..tx.clone() }.submit(ALICE),
+			Error::<Test>::Expired
+		);
 		assert_noop!(Tx { ext: ext(None, 10, None, 1), ..tx.clone() }.submit(ALICE), Error::<Test>::FeeWithoutRelayer);
-		assert_noop!(Tx { ext: ext(Some(FRESH), 10, None, 0), ..tx.clone() }.submit(ALICE), Error::<Test>::BadRecipient);
+		assert_noop!(
+			Tx { ext: ext(Some(FRESH), 10, None, 0), ..tx.clone() }.submit(ALICE),
+			Error::<Test>::BadRecipient
+		);
 		assert_noop!(Tx { ext: ext(None, -10, None, 0), ..tx.clone() }.submit(ALICE), Error::<Test>::BadRecipient);
-		assert_noop!(Tx { ext: ext(None, i128::from(u64::MAX) + 1, None, 0), ..tx.clone() }.submit(ALICE), Error::<Test>::AmountOutOfRange);
+		assert_noop!(
+			Tx { ext: ext(None, i128::from(u64::MAX) + 1, None, 0), ..tx.clone() }.submit(ALICE),
+			Error::<Test>::AmountOutOfRange
+		);
 		// A caller without the shielded amount: the proof is fine, the transfer is not.
 		assert_noop!(tx.submit(FRESH), polkadot_sdk::sp_runtime::TokenError::FundsUnavailable);
-		assert_noop!(Shielded::transact(RuntimeOrigin::none(), tx.proof.clone(), tx.inputs.clone(), tx.ext.clone(), tx.notes.clone()), DispatchError::BadOrigin);
+		assert_noop!(
+			Shielded::transact(
+				RuntimeOrigin::none(),
+				tx.proof.clone(),
+				tx.inputs.clone(),
+				tx.ext.clone(),
+				tx.notes.clone()
+			),
+			DispatchError::BadOrigin
+		);
 		// And the untouched transaction still goes through.
 		assert_ok!(tx.submit(ALICE));
 		assert_eq!(pool(), ED + 10);
@@ -332,7 +365,10 @@ fn the_verifying_key_is_set_by_root_and_versioned() {
 		assert_eq!(KeyVersion::<Test>::get(), 1);
 		let key: BoundedVec<u8, _> = BoundedVec::truncate_from(pgt_zk::prove::DEV_VERIFYING_KEY.to_vec());
 		assert_noop!(Shielded::set_verifying_key(RuntimeOrigin::signed(ALICE), key.clone()), DispatchError::BadOrigin);
-		assert_noop!(Shielded::set_verifying_key(RuntimeOrigin::root(), BoundedVec::truncate_from(vec![1, 2, 3])), Error::<Test>::MalformedVerifyingKey);
+		assert_noop!(
+			Shielded::set_verifying_key(RuntimeOrigin::root(), BoundedVec::truncate_from(vec![1, 2, 3])),
+			Error::<Test>::MalformedVerifyingKey
+		);
 		assert_ok!(Shielded::set_verifying_key(RuntimeOrigin::root(), key));
 		assert_eq!(KeyVersion::<Test>::get(), 2);
 		System::assert_last_event(Event::<Test>::VerifyingKeySet { version: 2 }.into());
@@ -342,7 +378,9 @@ fn the_verifying_key_is_set_by_root_and_versioned() {
 #[test]
 fn without_a_key_nothing_is_accepted() {
 	let mut t = polkadot_sdk::frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> { balances: vec![(ALICE, 1_000)], ..Default::default() }.assimilate_storage(&mut t).unwrap();
+	pallet_balances::GenesisConfig::<Test> { balances: vec![(ALICE, 1_000)], ..Default::default() }
+		.assimilate_storage(&mut t)
+		.unwrap();
 	polkadot_sdk::sp_io::TestExternalities::new(t).execute_with(|| {
 		System::set_block_number(1);
 		let mut w = Wallet::new(66);

@@ -5,7 +5,8 @@
 
 use alloc::vec::Vec;
 use pgt_zk::verify::{
-	decode_inputs, decode_proof, msm_scalars, verify_with_checked_key, PreparedKey, VerifyError, ALPHA_BETA_LEN, G1_LEN, G2_LEN, PUBLIC_INPUTS,
+	decode_inputs, decode_proof, msm_scalars, verify_with_checked_key, PreparedKey, VerifyError, ALPHA_BETA_LEN,
+	G1_LEN, G2_LEN, PUBLIC_INPUTS,
 };
 use sp_crypto_ec_utils::bls12_381::{host_calls, Bls12_381 as HostBls12_381};
 
@@ -21,7 +22,12 @@ pub fn prepare_key(vk: &[u8]) -> Result<(Vec<u8>, Vec<u8>), VerifyError> {
 /// Verifies transaction proofs given as bytes.
 pub trait ProofVerifier {
 	/// `Ok` if `proof` verifies for `inputs` under the key `vk` prepared by [`prepare_key`].
-	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError>;
+	fn verify(
+		vk: &[u8],
+		alpha_beta: &[u8],
+		proof: &[u8],
+		inputs: &[[u8; 32]; PUBLIC_INPUTS],
+	) -> Result<(), VerifyError>;
 }
 
 /// Pairing and multi-scalar multiplication through the node's BLS12-381 host functions
@@ -46,7 +52,12 @@ fn three_points(points: [&[u8]; 3]) -> Vec<u8> {
 }
 
 impl ProofVerifier for HostCallVerifier {
-	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
+	fn verify(
+		vk: &[u8],
+		alpha_beta: &[u8],
+		proof: &[u8],
+		inputs: &[[u8; 32]; PUBLIC_INPUTS],
+	) -> Result<(), VerifyError> {
 		decode_inputs(inputs)?;
 		decode_proof::<HostBls12_381>(proof)?;
 		let key = PreparedKey::new(vk)?;
@@ -54,13 +65,18 @@ impl ProofVerifier for HostCallVerifier {
 			return Err(VerifyError::MalformedKey);
 		}
 		let mut inputs_term = [0u8; G1_LEN];
-		host_calls::bls12_381_msm_g1(key.msm_bases(), &msm_scalars(inputs), &mut inputs_term).map_err(|_| VerifyError::MalformedKey)?;
+		host_calls::bls12_381_msm_g1(key.msm_bases(), &msm_scalars(inputs), &mut inputs_term)
+			.map_err(|_| VerifyError::MalformedKey)?;
 		let (a, rest) = proof.split_at(G1_LEN);
 		let (b, c) = rest.split_at(G2_LEN);
 		let (neg_gamma, neg_delta) = key.neg_gamma_delta().split_at(G2_LEN);
 		let mut result = [0u8; ALPHA_BETA_LEN];
-		host_calls::bls12_381_multi_miller_loop(&three_points([a, &inputs_term, c]), &three_points([b, neg_gamma, neg_delta]), &mut result)
-			.map_err(|_| VerifyError::InvalidProof)?;
+		host_calls::bls12_381_multi_miller_loop(
+			&three_points([a, &inputs_term, c]),
+			&three_points([b, neg_gamma, neg_delta]),
+			&mut result,
+		)
+		.map_err(|_| VerifyError::InvalidProof)?;
 		host_calls::bls12_381_final_exponentiation(&mut result).map_err(|_| VerifyError::InvalidProof)?;
 		if result[..] == alpha_beta[..] {
 			Ok(())
@@ -74,7 +90,12 @@ impl ProofVerifier for HostCallVerifier {
 pub struct PureVerifier;
 
 impl ProofVerifier for PureVerifier {
-	fn verify(vk: &[u8], alpha_beta: &[u8], proof: &[u8], inputs: &[[u8; 32]; PUBLIC_INPUTS]) -> Result<(), VerifyError> {
+	fn verify(
+		vk: &[u8],
+		alpha_beta: &[u8],
+		proof: &[u8],
+		inputs: &[[u8; 32]; PUBLIC_INPUTS],
+	) -> Result<(), VerifyError> {
 		verify_with_checked_key::<pgt_zk::Bls12_381>(vk, alpha_beta, proof, inputs)
 	}
 }

@@ -15,11 +15,7 @@ use pgt_primitives::{
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
-		traits::{
-			fungible::Mutate,
-			tokens::Preservation,
-			Get,
-		},
+		traits::{fungible::Mutate, tokens::Preservation, Get},
 		BoundedVec,
 	},
 	frame_system::pallet_prelude::BlockNumberFor,
@@ -84,8 +80,7 @@ impl<T: Config> Pallet<T> {
 
 		let mut indices = Vec::with_capacity(openings.len());
 		for o in openings {
-			let challenge =
-				c.challenges.iter_mut().find(|ch| ch.index == o.index).ok_or(Error::<T>::NotChallenged)?;
+			let challenge = c.challenges.iter_mut().find(|ch| ch.index == o.index).ok_or(Error::<T>::NotChallenged)?;
 			ensure!(challenge.opened.is_none(), Error::<T>::AlreadyOpened);
 			ensure!(o.leaf.task.id == o.index, Error::<T>::TaskIdMismatch);
 			o.leaf.task.input.validate().map_err(|_| Error::<T>::MalformedTask)?;
@@ -191,7 +186,12 @@ impl<T: Config> Pallet<T> {
 				Some(true) => {
 					T::Registry::record_outcome(&a.who, Outcome::success(window_weight), 0);
 					// Best effort: an empty pot pays nothing, the reputation still counts.
-					let _ = T::Currency::transfer(&T::RewardPot::get(), &a.who, T::AuditReward::get(), Preservation::Preserve);
+					let _ = T::Currency::transfer(
+						&T::RewardPot::get(),
+						&a.who,
+						T::AuditReward::get(),
+						Preservation::Preserve,
+					);
 					rewarded.push(a.who.clone());
 				},
 				Some(false) => {

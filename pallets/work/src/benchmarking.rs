@@ -44,8 +44,7 @@ fn computed(t: &MicroTask) -> H256 {
 fn deep_tree<T: Config>(k: u32) -> (H256, u32, Vec<TaskLeaf>, Vec<merkle::MerkleProof>) {
 	let count = T::MaxTasksPerWindow::get();
 	let width = k.next_power_of_two().max(2);
-	let leaves: Vec<TaskLeaf> =
-		(0..k).map(|i| TaskLeaf { task: task(i), output_hash: computed(&task(i)) }).collect();
+	let leaves: Vec<TaskLeaf> = (0..k).map(|i| TaskLeaf { task: task(i), output_hash: computed(&task(i)) }).collect();
 	let mut hashes: Vec<H256> = leaves.iter().map(TaskLeaf::hash).collect();
 	hashes.resize(width as usize, H256::repeat_byte(0xf1));
 	let mut root = merkle::root_of_hashes(hashes.iter().copied());
@@ -67,7 +66,10 @@ fn deep_tree<T: Config>(k: u32) -> (H256, u32, Vec<TaskLeaf>, Vec<merkle::Merkle
 /// A commitment by a host serving a session, challenged on leaves `0..k` of a deep tree, with
 /// `AuditorsPerLeaf` auditors; leaves opened if `opened`. Returns its id, the host, the auditors
 /// and the leaves.
-fn challenged<T: Config>(k: u32, opened: bool) -> (CommitmentId, T::AccountId, Vec<T::AccountId>, Vec<TaskLeaf>, Vec<merkle::MerkleProof>) {
+fn challenged<T: Config>(
+	k: u32,
+	opened: bool,
+) -> (CommitmentId, T::AccountId, Vec<T::AccountId>, Vec<TaskLeaf>, Vec<merkle::MerkleProof>) {
 	let host = T::BenchmarkHelper::auditor(0);
 	let session = T::BenchmarkHelper::serving_session(&host);
 	let auditors: Vec<T::AccountId> = (1..=T::AuditorsPerLeaf::get()).map(T::BenchmarkHelper::auditor).collect();

@@ -74,7 +74,14 @@ impl<T: Config> Pallet<T> {
 				auditors: BoundedVec::new(),
 			},
 		);
-		Self::deposit_event(Event::WorkCommitted { commitment: id, contributor: who, session, window, root, task_count });
+		Self::deposit_event(Event::WorkCommitted {
+			commitment: id,
+			contributor: who,
+			session,
+			window,
+			root,
+			task_count,
+		});
 		Ok(())
 	}
 

@@ -90,7 +90,8 @@ impl<T: Config> Pallet<T> {
 		let open_by = now.saturating_add(T::OpenTimeout::get());
 		let audit_by = open_by.saturating_add(T::AuditTimeout::get());
 		// Both are drawn within their bounds (k indices, at most AuditorsPerLeaf auditors).
-		c.challenges = BoundedVec::truncate_from(indices.iter().map(|&index| Challenge { index, opened: None }).collect());
+		c.challenges =
+			BoundedVec::truncate_from(indices.iter().map(|&index| Challenge { index, opened: None }).collect());
 		c.auditors = BoundedVec::truncate_from(
 			auditors.iter().map(|who| Auditor { who: who.clone(), verdicts: None }).collect(),
 		);

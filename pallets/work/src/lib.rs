@@ -41,12 +41,12 @@ mod audit;
 mod benchmarking;
 mod commit;
 pub mod draw;
-pub mod types;
-pub mod weights;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+pub mod types;
+pub mod weights;
 
 pub use types::*;
 pub use weights::WeightInfo;
@@ -92,8 +92,7 @@ pub mod pallet {
 	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// The overarching event type.
 		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>>
-			+ IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
 		/// The currency audit rewards are paid in (PGT).
 		type Currency: fungible::Mutate<Self::AccountId>;
@@ -191,11 +190,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ByWindow<T: Config> = StorageNMap<
 		_,
-		(
-			NMapKey<Twox64Concat, WindowIndex>,
-			NMapKey<Blake2_128Concat, T::AccountId>,
-			NMapKey<Twox64Concat, SessionId>,
-		),
+		(NMapKey<Twox64Concat, WindowIndex>, NMapKey<Blake2_128Concat, T::AccountId>, NMapKey<Twox64Concat, SessionId>),
 		CommitmentId,
 	>;
 
@@ -406,7 +401,8 @@ pub mod pallet {
 				if c.contributor != contributor {
 					return None;
 				}
-				let indices: Vec<u32> = c.challenges.iter().filter(|ch| ch.opened.is_none()).map(|ch| ch.index).collect();
+				let indices: Vec<u32> =
+					c.challenges.iter().filter(|ch| ch.opened.is_none()).map(|ch| ch.index).collect();
 				(!indices.is_empty()).then_some((open_by, indices, Vec::new()))
 			})
 		}

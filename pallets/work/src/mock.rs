@@ -7,7 +7,10 @@ use pgt_primitives::{
 	sessions::ComplexityTier,
 };
 use polkadot_sdk::{
-	frame_support::{derive_impl, parameter_types, traits::{ConstU32, Randomness}},
+	frame_support::{
+		derive_impl, parameter_types,
+		traits::{ConstU32, Randomness},
+	},
 	frame_system::{self, pallet_prelude::BlockNumberFor, EnsureRoot},
 	pallet_balances, pallet_timestamp,
 	sp_core::H256,
@@ -158,7 +161,8 @@ pub struct TestRandomness;
 impl Randomness<Option<H256>, BlockNumberFor<Test>> for TestRandomness {
 	fn random(subject: &[u8]) -> (Option<H256>, BlockNumberFor<Test>) {
 		use codec::Encode;
-		let h = polkadot_sdk::sp_io::hashing::blake2_256(&(RandomSeed::get(), subject, System::block_number()).encode());
+		let h =
+			polkadot_sdk::sp_io::hashing::blake2_256(&(RandomSeed::get(), subject, System::block_number()).encode());
 		(Some(H256(h)), System::block_number())
 	}
 }
@@ -229,8 +233,8 @@ impl crate::BenchmarkHelper<AccountId> for WorkHelper {
 
 /// A fresh registered, online contributor with the minimum stake (a new one per `index`).
 pub fn contributor(index: u32) -> AccountId {
-	use polkadot_sdk::frame_support::traits::fungible::Mutate;
 	use codec::Encode;
+	use polkadot_sdk::frame_support::traits::fungible::Mutate;
 	let who = AccountId32::new(polkadot_sdk::sp_io::hashing::blake2_256(&(b"contributor", index).encode()));
 	if pallet_pgt_contributors::Contributors::<Test>::contains_key(&who) {
 		return who;

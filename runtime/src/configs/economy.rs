@@ -5,7 +5,9 @@
 //! to the treasury; contributors get the rest. Prices are PGT per compute-hour: the base rate
 //! starts at [`GENESIS_BASE_RATE`] and moves within [`MIN_RATE`]..[`MAX_RATE`].
 
-use crate::{AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeEvent, RuntimeHoldReason, Signature, Timestamp};
+use crate::{
+	AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeEvent, RuntimeHoldReason, Signature, Timestamp,
+};
 use pgt_primitives::{DAYS, MILLI_PGT, MINUTES, PGT};
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::ConstU32},

@@ -16,7 +16,7 @@ use polkadot_sdk::{
 	},
 	pallet_balances,
 	pallet_transaction_payment::{self, FungibleAdapter, Multiplier, TargetedFeeAdjustment},
-	sp_runtime::{traits::Bounded, FixedPointNumber, Perquintill, Percent},
+	sp_runtime::{traits::Bounded, FixedPointNumber, Percent, Perquintill},
 };
 
 /// Share of every transaction fee that is burned.
@@ -75,13 +75,8 @@ impl pallet_transaction_payment::Config for Runtime {
 	// One planck per picosecond of weight: a transfer costs well under a milli-PGT of weight fee.
 	type WeightToFee = IdentityFee<Balance>;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
-	type FeeMultiplierUpdate = TargetedFeeAdjustment<
-		Self,
-		TargetBlockFullness,
-		AdjustmentVariable,
-		MinimumMultiplier,
-		MaximumMultiplier,
-	>;
+	type FeeMultiplierUpdate =
+		TargetedFeeAdjustment<Self, TargetBlockFullness, AdjustmentVariable, MinimumMultiplier, MaximumMultiplier>;
 	type OperationalFeeMultiplier = OperationalFeeMultiplier;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }

@@ -1,12 +1,14 @@
 //! `frame_system`, block limits and `pallet-timestamp`.
 
 use crate::{
-	AccountId, Babe, Balance, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeOrigin, RuntimeTask, VERSION,
+	AccountId, Babe, Balance, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeOrigin, RuntimeTask, VERSION,
 };
 use polkadot_sdk::{
 	frame_support::{
-		derive_impl, dispatch::DispatchClass, parameter_types,
+		derive_impl,
+		dispatch::DispatchClass,
+		parameter_types,
 		weights::{
 			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 			Weight,

@@ -3,10 +3,10 @@
 //! cheats on 5 % of its tasks is caught within 10 windows with more than 99 % probability, and
 //! what they cost the chain at 1,000 active contributors.
 
-use crate::{Balance, Balances, BlockNumber, Runtime, RuntimeEvent};
 #[cfg(feature = "runtime-benchmarks")]
 use crate::AccountId;
-use pgt_primitives::{MILLI_PGT, MILLISECS_PER_BLOCK, MINUTES};
+use crate::{Balance, Balances, BlockNumber, Runtime, RuntimeEvent};
+use pgt_primitives::{MILLISECS_PER_BLOCK, MILLI_PGT, MINUTES};
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::ConstU32},
 	sp_runtime::Perbill,

@@ -27,7 +27,11 @@ fn state() -> GameState {
 }
 
 fn gpu() -> Backend {
-	let choice = if std::env::var_os("PGT_BENCH_HARDWARE").is_some() { AdapterChoice::HighPerformance } else { AdapterChoice::Fallback };
+	let choice = if std::env::var_os("PGT_BENCH_HARDWARE").is_some() {
+		AdapterChoice::HighPerformance
+	} else {
+		AdapterChoice::Fallback
+	};
 	let adapter = request_adapter(choice).expect("an adapter (lavapipe: mesa-vulkan-drivers)");
 	let gpu = Backend::Gpu(Box::new(GpuRenderer::new(&adapter).expect("device")));
 	eprintln!("rendering on {}", gpu.describe());
@@ -53,7 +57,9 @@ fn render(c: &mut Criterion) {
 		});
 	}
 	let mut whole = vec![0u8; usize::from(W) * usize::from(H) * 4];
-	frame.bench_function("cpu_1_thread/1x1", |b| b.iter(|| cpu::render_tile(&scene, W, H, TileRect { x: 0, y: 0, w: W, h: H }, black_box(&mut whole))));
+	frame.bench_function("cpu_1_thread/1x1", |b| {
+		b.iter(|| cpu::render_tile(&scene, W, H, TileRect { x: 0, y: 0, w: W, h: H }, black_box(&mut whole)))
+	});
 	frame.finish();
 
 	// One tile of a 4x4 grid (160x90), the unit of work a contributor commits to.

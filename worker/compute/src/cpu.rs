@@ -117,7 +117,11 @@ pub fn shade_pixel(s: &[i32], w: i32, h: i32, px: i32, py: i32) -> u32 {
 		ndl = 0;
 	}
 	if ndl > 0 {
-		let so = [p[0] + ((n[0] * SHADOW_BIAS) >> 12), p[1] + ((n[1] * SHADOW_BIAS) >> 12), p[2] + ((n[2] * SHADOW_BIAS) >> 12)];
+		let so = [
+			p[0] + ((n[0] * SHADOW_BIAS) >> 12),
+			p[1] + ((n[1] * SHADOW_BIAS) >> 12),
+			p[2] + ((n[2] * SHADOW_BIAS) >> 12),
+		];
 		if occluded(s, so, light) {
 			ndl = 0;
 		}

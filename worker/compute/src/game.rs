@@ -8,11 +8,7 @@
 //! has a state's bytes can recompute any later tick, and cutting a run into tasks differently
 //! never changes a hash.
 
-use pgt_primitives::{
-	sessions::GameId,
-	work::output_hash,
-	Hash,
-};
+use pgt_primitives::{sessions::GameId, work::output_hash, Hash};
 
 /// The id of the reference game in session and task descriptors.
 pub const REFERENCE_GAME: GameId = 1;

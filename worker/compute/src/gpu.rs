@@ -127,7 +127,17 @@ impl GpuRenderer {
 			usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
 			mapped_at_creation: false,
 		});
-		Ok(GpuRenderer { device, queue, pipeline, scene, jobs, pixels: None, capacity: 0, info, staged_jobs: Vec::with_capacity(MAX_TILES_PER_BATCH) })
+		Ok(GpuRenderer {
+			device,
+			queue,
+			pipeline,
+			scene,
+			jobs,
+			pixels: None,
+			capacity: 0,
+			info,
+			staged_jobs: Vec::with_capacity(MAX_TILES_PER_BATCH),
+		})
 	}
 
 	/// The adapter this renderer runs on (name, driver, device type).
@@ -138,7 +148,14 @@ impl GpuRenderer {
 	/// Renders `tiles` of a `width` × `height` frame of `scene` in one dispatch and writes their
 	/// bytes, one tile after the other (each `w × h × 4` bytes, row by row), into `out`
 	/// (cleared first; its allocation is reused). The caller has validated every tile.
-	pub fn render_tiles(&mut self, scene: &Scene, width: u16, height: u16, tiles: &[TileRect], out: &mut Vec<u8>) -> Result<(), GpuError> {
+	pub fn render_tiles(
+		&mut self,
+		scene: &Scene,
+		width: u16,
+		height: u16,
+		tiles: &[TileRect],
+		out: &mut Vec<u8>,
+	) -> Result<(), GpuError> {
 		if tiles.len() > MAX_TILES_PER_BATCH {
 			return Err(GpuError::BatchTooLarge(tiles.len()));
 		}
@@ -150,13 +167,23 @@ impl GpuRenderer {
 		let (mut words, mut max_w, mut max_h) = (0u32, 0u32, 0u32);
 		for t in tiles {
 			let (w, h) = (u32::from(t.w), u32::from(t.h));
-			self.staged_jobs.push(Job { width: width.into(), height: height.into(), x: t.x.into(), y: t.y.into(), w, h, offset: words, pad: 0 });
+			self.staged_jobs.push(Job {
+				width: width.into(),
+				height: height.into(),
+				x: t.x.into(),
+				y: t.y.into(),
+				w,
+				h,
+				offset: words,
+				pad: 0,
+			});
 			words += w * h;
 			max_w = max_w.max(w);
 			max_h = max_h.max(h);
 		}
 		let bytes = u64::from(words) * 4;
-		let limit = u64::from(self.device.limits().max_storage_buffer_binding_size).min(self.device.limits().max_buffer_size);
+		let limit =
+			u64::from(self.device.limits().max_storage_buffer_binding_size).min(self.device.limits().max_buffer_size);
 		if bytes.next_power_of_two().max(1 << 20) > limit {
 			return Err(GpuError::BatchTooManyBytes { bytes, limit });
 		}
@@ -169,7 +196,8 @@ impl GpuRenderer {
 		self.queue.write_buffer(&self.jobs, 0, bytemuck::cast_slice(&self.staged_jobs));
 		let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("tiles") });
 		{
-			let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("render"), timestamp_writes: None });
+			let mut pass = encoder
+				.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("render"), timestamp_writes: None });
 			pass.set_pipeline(&self.pipeline);
 			pass.set_bind_group(0, bind_group, &[]);
 			pass.dispatch_workgroups(max_w.div_ceil(WORKGROUP), max_h.div_ceil(WORKGROUP), tiles.len() as u32);
@@ -197,7 +225,14 @@ impl GpuRenderer {
 	}
 
 	/// Renders one tile into `out`.
-	pub fn render_tile(&mut self, scene: &Scene, width: u16, height: u16, tile: TileRect, out: &mut Vec<u8>) -> Result<(), GpuError> {
+	pub fn render_tile(
+		&mut self,
+		scene: &Scene,
+		width: u16,
+		height: u16,
+		tile: TileRect,
+		out: &mut Vec<u8>,
+	) -> Result<(), GpuError> {
 		self.render_tiles(scene, width, height, &[tile], out)
 	}
 

@@ -25,7 +25,11 @@ use std::{
 };
 
 #[derive(Parser)]
-#[command(name = "pgt-compute", version, about = "Verifiable game compute: render, verify and benchmark the PGT reference game")]
+#[command(
+	name = "pgt-compute",
+	version,
+	about = "Verifiable game compute: render, verify and benchmark the PGT reference game"
+)]
 struct Cli {
 	#[command(subcommand)]
 	command: Cmd,
@@ -121,7 +125,10 @@ impl RunArgs {
 
 fn main() -> Result<()> {
 	tracing_subscriber::fmt()
-		.with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,wgpu_core=warn,wgpu_hal=warn,naga=warn".into()))
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| "info,wgpu_core=warn,wgpu_hal=warn,naga=warn".into()),
+		)
 		.with_writer(std::io::stderr)
 		.init();
 	match Cli::parse().command {
@@ -154,7 +161,11 @@ fn play(seed: u64, frames: u32) -> Vec<GameState> {
 
 fn bar(len: u64, what: &str) -> ProgressBar {
 	let pb = ProgressBar::new(len);
-	pb.set_style(ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {per_sec} eta {eta}").expect("valid template").progress_chars("=> "));
+	pb.set_style(
+		ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
+			.expect("valid template")
+			.progress_chars("=> "),
+	);
 	pb.set_message(what.to_string());
 	pb
 }
@@ -174,7 +185,14 @@ fn render(run: &RunArgs, out: &Path, cpu: bool) -> Result<()> {
 		pb.inc(1);
 	}
 	pb.finish();
-	println!("wrote {} frames of {}x{} ({} tiles each) to {}", run.frames, run.width, run.height, run.tiles, out.display());
+	println!(
+		"wrote {} frames of {}x{} ({} tiles each) to {}",
+		run.frames,
+		run.width,
+		run.height,
+		run.tiles,
+		out.display()
+	);
 	Ok(())
 }
 
@@ -203,7 +221,10 @@ fn verify(run: &RunArgs) -> Result<()> {
 	if mismatches > 0 {
 		bail!("{mismatches} of {total} tiles differ between the GPU and the CPU reference");
 	}
-	println!("{total} tiles ({} frames of {}x{}, {} grid): GPU and CPU hashes identical", run.frames, run.width, run.height, run.tiles);
+	println!(
+		"{total} tiles ({} frames of {}x{}, {} grid): GPU and CPU hashes identical",
+		run.frames, run.width, run.height, run.tiles
+	);
 	Ok(())
 }
 
@@ -212,7 +233,8 @@ fn bench(run: &RunArgs, processes: &[usize], ticks: u32) -> Result<()> {
 	let mut gpu = gpu_executor(run)?;
 	let mut cpu = Executor::new(Backend::Cpu);
 	println!("backend: {}", gpu.backend().describe());
-	let hashes: Vec<_> = states.iter().map(|s| (gpu.insert_state(s.clone()), cpu.insert_state(s.clone()))).map(|(h, _)| h).collect();
+	let hashes: Vec<_> =
+		states.iter().map(|s| (gpu.insert_state(s.clone()), cpu.insert_state(s.clone()))).map(|(h, _)| h).collect();
 	let mut bytes = Vec::new();
 	for grid in [TileGrid::WHOLE, TileGrid { cols: 2, rows: 2 }, TileGrid { cols: 4, rows: 4 }] {
 		let tiles = grid.split(run.width, run.height)?;
@@ -249,7 +271,11 @@ fn bench(run: &RunArgs, processes: &[usize], ticks: u32) -> Result<()> {
 	for _ in 0..ticks {
 		s = physics::step(&s, autopilot(&s));
 	}
-	println!("physics: {ticks} ticks in {:.1} ms, {:.0} ticks/s", ms(t.elapsed()), f64::from(ticks) / t.elapsed().as_secs_f64());
+	println!(
+		"physics: {ticks} ticks in {:.1} ms, {:.0} ticks/s",
+		ms(t.elapsed()),
+		f64::from(ticks) / t.elapsed().as_secs_f64()
+	);
 	drop(gpu);
 	for &n in processes {
 		for cpu in [false, true] {
@@ -278,7 +304,14 @@ fn parallel_render(run: &RunArgs, n: usize, cpu: bool) -> Result<f64> {
 		let mut cmd = Command::new(&exe);
 		cmd.args(["part", "--part", &part.to_string(), "--of", &n.to_string()])
 			.args(["--frames", &run.frames.to_string(), "--tiles", &run.tiles.to_string()])
-			.args(["--width", &run.width.to_string(), "--height", &run.height.to_string(), "--seed", &run.seed.to_string()]);
+			.args([
+				"--width",
+				&run.width.to_string(),
+				"--height",
+				&run.height.to_string(),
+				"--seed",
+				&run.seed.to_string(),
+			]);
 		if run.hardware {
 			cmd.arg("--hardware");
 		}
@@ -337,7 +370,11 @@ fn simulate(seed: u64, ticks: u32, inputs: &str) -> Result<()> {
 		if !inputs.is_ascii() || inputs.len() % 2 != 0 || inputs.is_empty() {
 			bail!("--inputs must be hex byte pairs, like 0102");
 		}
-		(0..inputs.len()).step_by(2).map(|i| u8::from_str_radix(&inputs[i..i + 2], 16)).collect::<Result<_, _>>().context("--inputs must be hex")?
+		(0..inputs.len())
+			.step_by(2)
+			.map(|i| u8::from_str_radix(&inputs[i..i + 2], 16))
+			.collect::<Result<_, _>>()
+			.context("--inputs must be hex")?
 	};
 	let mut s = GameState::new(seed);
 	let stdout = std::io::stdout();
@@ -353,7 +390,8 @@ fn simulate(seed: u64, ticks: u32, inputs: &str) -> Result<()> {
 }
 
 fn write_png(path: &Path, width: u16, height: u16, rgba: &[u8]) -> Result<()> {
-	let file = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
+	let file =
+		std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
 	let mut enc = png::Encoder::new(file, width.into(), height.into());
 	enc.set_color(png::ColorType::Rgba);
 	enc.set_depth(png::BitDepth::Eight);

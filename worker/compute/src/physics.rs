@@ -8,7 +8,9 @@
 //! a state by N ticks gives the same result however a run is cut into tasks, and an auditor
 //! needs nothing but the state's bytes.
 
-use crate::game::{keys, Body, GameState, ARENA_HALF, BALL_RADIUS, GROUND_HALF, TICK_RATE, WALL_HALF_HEIGHT, WALL_HALF_THICKNESS};
+use crate::game::{
+	keys, Body, GameState, ARENA_HALF, BALL_RADIUS, GROUND_HALF, TICK_RATE, WALL_HALF_HEIGHT, WALL_HALF_THICKNESS,
+};
 use pgt_primitives::work::TickInput;
 use rapier3d::prelude::*;
 
@@ -22,22 +24,38 @@ pub fn step(state: &GameState, input: TickInput) -> GameState {
 	let mut world = PhysicsWorld::new();
 	world.integration_parameters.dt = 1.0 / TICK_RATE as f32;
 
-	world.insert(RigidBodyBuilder::fixed().translation(Vector::new(0.0, -0.5, 0.0)), ColliderBuilder::cuboid(GROUND_HALF, 0.5, GROUND_HALF).friction(0.9));
+	world.insert(
+		RigidBodyBuilder::fixed().translation(Vector::new(0.0, -0.5, 0.0)),
+		ColliderBuilder::cuboid(GROUND_HALF, 0.5, GROUND_HALF).friction(0.9),
+	);
 	let a = ARENA_HALF + WALL_HALF_THICKNESS;
 	let long = ARENA_HALF + 2.0 * WALL_HALF_THICKNESS;
-	for (x, z, hx, hz) in [(0.0, -a, long, WALL_HALF_THICKNESS), (0.0, a, long, WALL_HALF_THICKNESS), (-a, 0.0, WALL_HALF_THICKNESS, long), (a, 0.0, WALL_HALF_THICKNESS, long)] {
+	for (x, z, hx, hz) in [
+		(0.0, -a, long, WALL_HALF_THICKNESS),
+		(0.0, a, long, WALL_HALF_THICKNESS),
+		(-a, 0.0, WALL_HALF_THICKNESS, long),
+		(a, 0.0, WALL_HALF_THICKNESS, long),
+	] {
 		world.insert(
 			RigidBodyBuilder::fixed().translation(Vector::new(x, WALL_HALF_HEIGHT, z)),
 			// Frictionless walls, so a spinning ball can't climb them.
-			ColliderBuilder::cuboid(hx, WALL_HALF_HEIGHT, hz).restitution(0.3).friction(0.0).friction_combine_rule(CoefficientCombineRule::Min),
+			ColliderBuilder::cuboid(hx, WALL_HALF_HEIGHT, hz)
+				.restitution(0.3)
+				.friction(0.0)
+				.friction_combine_rule(CoefficientCombineRule::Min),
 		);
 	}
 
-	let (ball, _) = world.insert(dynamic(&state.ball).linear_damping(0.4).angular_damping(0.4), ColliderBuilder::ball(BALL_RADIUS).density(1.0).friction(0.9).restitution(0.2));
+	let (ball, _) = world.insert(
+		dynamic(&state.ball).linear_damping(0.4).angular_damping(0.4),
+		ColliderBuilder::ball(BALL_RADIUS).density(1.0).friction(0.9).restitution(0.2),
+	);
 	let blocks: Vec<RigidBodyHandle> = state
 		.blocks
 		.iter()
-		.map(|b| world.insert(dynamic(&b.body), ColliderBuilder::cuboid(b.half, b.half, b.half).density(0.6).friction(0.7)).0)
+		.map(|b| {
+			world.insert(dynamic(&b.body), ColliderBuilder::cuboid(b.half, b.half, b.half).density(0.6).friction(0.7)).0
+		})
 		.collect();
 
 	let body = &mut world.bodies[ball];
@@ -91,7 +109,12 @@ fn dynamic(b: &Body) -> RigidBodyBuilder {
 
 fn read(b: &RigidBody) -> Body {
 	let q = b.rotation();
-	Body { pos: b.translation().to_array(), rot: [q.x, q.y, q.z, q.w], linvel: b.linvel().to_array(), angvel: b.angvel().to_array() }
+	Body {
+		pos: b.translation().to_array(),
+		rot: [q.x, q.y, q.z, q.w],
+		linvel: b.linvel().to_array(),
+		angvel: b.angvel().to_array(),
+	}
 }
 
 #[cfg(test)]
@@ -112,7 +135,9 @@ mod tests {
 
 	#[test]
 	fn cutting_a_run_into_tasks_does_not_change_it() {
-		let inputs: Vec<u8> = (0..120u32).map(|i| [keys::FORWARD, keys::LEFT | keys::JUMP, 0, keys::BACK][(i / 20) as usize % 4]).collect();
+		let inputs: Vec<u8> = (0..120u32)
+			.map(|i| [keys::FORWARD, keys::LEFT | keys::JUMP, 0, keys::BACK][(i / 20) as usize % 4])
+			.collect();
 		let s0 = GameState::new(11);
 		let whole = run(&s0, &inputs);
 		let halves = run(&run(&s0, &inputs[..50]), &inputs[50..]);

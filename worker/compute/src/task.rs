@@ -34,7 +34,14 @@ pub enum Backend {
 
 impl Backend {
 	/// Renders `tiles` of one frame, one after the other, into `out`.
-	pub fn render_tiles(&mut self, scene: &Scene, width: u16, height: u16, tiles: &[TileRect], out: &mut Vec<u8>) -> Result<(), GpuError> {
+	pub fn render_tiles(
+		&mut self,
+		scene: &Scene,
+		width: u16,
+		height: u16,
+		tiles: &[TileRect],
+		out: &mut Vec<u8>,
+	) -> Result<(), GpuError> {
 		match self {
 			Backend::Gpu(gpu) => gpu.render_tiles(scene, width, height, tiles, out),
 			Backend::Cpu => {
@@ -215,9 +222,24 @@ impl Executor {
 
 	/// Renders several tiles of one frame in one batch (one GPU dispatch): the tiles' bytes one
 	/// after the other in `out`. Every tile is validated first.
-	pub fn render_frame_tiles(&mut self, state_hash: &Hash, frame: u32, width: u16, height: u16, tiles: &[TileRect], out: &mut Vec<u8>) -> Result<(), TaskFailure> {
+	pub fn render_frame_tiles(
+		&mut self,
+		state_hash: &Hash,
+		frame: u32,
+		width: u16,
+		height: u16,
+		tiles: &[TileRect],
+		out: &mut Vec<u8>,
+	) -> Result<(), TaskFailure> {
 		for tile in tiles {
-			let task = TaskInput::RenderTile { game: REFERENCE_GAME, state_hash: *state_hash, frame, width, height, tile: *tile };
+			let task = TaskInput::RenderTile {
+				game: REFERENCE_GAME,
+				state_hash: *state_hash,
+				frame,
+				width,
+				height,
+				tile: *tile,
+			};
 			task.validate().map_err(TaskFailure::Malformed)?;
 		}
 		let scene = self.scene(state_hash, frame)?;
@@ -226,7 +248,14 @@ impl Executor {
 	}
 
 	/// Renders a whole frame of a known state into `out` (RGBA8, row by row).
-	pub fn render_frame(&mut self, state_hash: &Hash, frame: u32, width: u16, height: u16, out: &mut Vec<u8>) -> Result<(), TaskFailure> {
+	pub fn render_frame(
+		&mut self,
+		state_hash: &Hash,
+		frame: u32,
+		width: u16,
+		height: u16,
+		out: &mut Vec<u8>,
+	) -> Result<(), TaskFailure> {
 		let whole = TileRect { x: 0, y: 0, w: width, h: height };
 		self.render_frame_tiles(state_hash, frame, width, height, &[whole], out)
 	}

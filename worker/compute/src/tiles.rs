@@ -106,12 +106,19 @@ pub fn batch_tiles<'a>(tiles: &'a [TileRect], bytes: &'a [u8]) -> impl Iterator<
 }
 
 /// Copies tiles (each `w × h × 4` bytes, row by row) into a `width × height` RGBA8 frame.
-pub fn composite<'a>(width: u16, height: u16, tiles: impl IntoIterator<Item = (TileRect, &'a [u8])>, frame: &mut Vec<u8>) -> Result<(), TileError> {
+pub fn composite<'a>(
+	width: u16,
+	height: u16,
+	tiles: impl IntoIterator<Item = (TileRect, &'a [u8])>,
+	frame: &mut Vec<u8>,
+) -> Result<(), TileError> {
 	let bpp = BYTES_PER_PIXEL as usize;
 	let stride = usize::from(width) * bpp;
 	frame.resize(stride * usize::from(height), 0);
 	for (tile, bytes) in tiles {
-		if u32::from(tile.x) + u32::from(tile.w) > u32::from(width) || u32::from(tile.y) + u32::from(tile.h) > u32::from(height) {
+		if u32::from(tile.x) + u32::from(tile.w) > u32::from(width)
+			|| u32::from(tile.y) + u32::from(tile.h) > u32::from(height)
+		{
 			return Err(TileError::Outside(tile));
 		}
 		let row = usize::from(tile.w) * bpp;

@@ -64,14 +64,39 @@ fn bad_descriptors_are_refused_with_their_reason() {
 	for mut ex in [Executor::new(Backend::Cpu), gpu_executor()] {
 		let s = ex.insert_state(GameState::new(1));
 		let cases: Vec<(TaskInput, &str)> = vec![
-			(render(s, 640, 360, TileRect { x: 600, y: 0, w: 64, h: 10 }), "malformed task: tile reaches outside the frame"),
-			(render(s, 640, 360, TileRect { x: 0, y: 355, w: 10, h: 10 }), "malformed task: tile reaches outside the frame"),
-			(render(s, 640, 360, TileRect { x: 0, y: 0, w: 0, h: 10 }), "malformed task: tile has zero width or height"),
-			(render(s, 640, 360, TileRect { x: 0, y: 0, w: 10, h: 0 }), "malformed task: tile has zero width or height"),
-			(render(s, 7680, 4320, TileRect { x: 0, y: 0, w: 16, h: 16 }), "malformed task: frame resolution is zero or larger than 3840x2160"),
-			(render(s, 0, 360, TileRect { x: 0, y: 0, w: 1, h: 1 }), "malformed task: frame resolution is zero or larger than 3840x2160"),
 			(
-				TaskInput::RenderTile { game: 99, state_hash: s, frame: 0, width: 64, height: 64, tile: TileRect { x: 0, y: 0, w: 8, h: 8 } },
+				render(s, 640, 360, TileRect { x: 600, y: 0, w: 64, h: 10 }),
+				"malformed task: tile reaches outside the frame",
+			),
+			(
+				render(s, 640, 360, TileRect { x: 0, y: 355, w: 10, h: 10 }),
+				"malformed task: tile reaches outside the frame",
+			),
+			(
+				render(s, 640, 360, TileRect { x: 0, y: 0, w: 0, h: 10 }),
+				"malformed task: tile has zero width or height",
+			),
+			(
+				render(s, 640, 360, TileRect { x: 0, y: 0, w: 10, h: 0 }),
+				"malformed task: tile has zero width or height",
+			),
+			(
+				render(s, 7680, 4320, TileRect { x: 0, y: 0, w: 16, h: 16 }),
+				"malformed task: frame resolution is zero or larger than 3840x2160",
+			),
+			(
+				render(s, 0, 360, TileRect { x: 0, y: 0, w: 1, h: 1 }),
+				"malformed task: frame resolution is zero or larger than 3840x2160",
+			),
+			(
+				TaskInput::RenderTile {
+					game: 99,
+					state_hash: s,
+					frame: 0,
+					width: 64,
+					height: 64,
+					tile: TileRect { x: 0, y: 0, w: 8, h: 8 },
+				},
 				"unknown game 99 (this executor runs game 1)",
 			),
 			(render(H256::repeat_byte(0xAB), 64, 64, TileRect { x: 0, y: 0, w: 8, h: 8 }), "unknown state 0xabababab"),

@@ -10,12 +10,12 @@
 
 use super::*;
 use crate::SessionState;
-use proptest::prelude::*;
-use std::collections::BTreeMap;
 use polkadot_sdk::{
 	frame_support::traits::fungible::Inspect,
 	sp_runtime::{DispatchResult, StateVersion},
 };
+use proptest::prelude::*;
+use std::collections::BTreeMap;
 
 const PLAYERS: [Keyring; 2] = [ALICE, FERDIE];
 const WORKERS: [Keyring; 4] = [BOB, CHARLIE, DAVE, EVE];
@@ -114,7 +114,12 @@ fn apply(op: &Op) -> DispatchResult {
 		Op::Receipt { session, by_player, served, paused } => {
 			let session = pick(session);
 			let Some((r, sig)) = next_receipt(session, served, paused) else {
-				return Sessions::submit_receipt(origin(ALICE), session, receipt(session, BOB, 1, 0, 1), sign(&receipt(session, BOB, 1, 0, 1)));
+				return Sessions::submit_receipt(
+					origin(ALICE),
+					session,
+					receipt(session, BOB, 1, 0, 1),
+					sign(&receipt(session, BOB, 1, 0, 1)),
+				);
 			};
 			let s = Sessions::session(session).expect("exists");
 			let who = if by_player { keyring_of(&s.player) } else { keyring_of(&s.host) };
@@ -123,7 +128,12 @@ fn apply(op: &Op) -> DispatchResult {
 		Op::Failover { session, served } => {
 			let session = pick(session);
 			let Some((r, sig)) = next_receipt(session, served, 0) else {
-				return Sessions::failover(origin(ALICE), session, receipt(session, BOB, 1, 0, 1), sign(&receipt(session, BOB, 1, 0, 1)));
+				return Sessions::failover(
+					origin(ALICE),
+					session,
+					receipt(session, BOB, 1, 0, 1),
+					sign(&receipt(session, BOB, 1, 0, 1)),
+				);
 			};
 			let player = keyring_of(&Sessions::session(session).expect("exists").player);
 			Sessions::failover(origin(player), session, r, sig)
@@ -159,7 +169,10 @@ impl Ledger {
 				for share in csu.shares.iter() {
 					*self.delta.entry(share.contributor.clone()).or_default() += share.earned as i128;
 				}
-				assert_eq!(csu.paid, csu.burned + csu.to_treasury + csu.shares.iter().map(|s| s.earned).sum::<Balance>());
+				assert_eq!(
+					csu.paid,
+					csu.burned + csu.to_treasury + csu.shares.iter().map(|s| s.earned).sum::<Balance>()
+				);
 			}
 		}
 		System::reset_events();

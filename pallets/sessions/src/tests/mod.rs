@@ -14,12 +14,12 @@ pub use crate::{
 	Event as SessionsEvent, Receipt, SessionId,
 };
 pub use pgt_primitives::contributors::Requirements;
+pub use polkadot_sdk::sp_runtime::MultiSignature;
 use polkadot_sdk::{
 	frame_support::{assert_ok, traits::fungible::InspectHold, BoundedVec},
 	sp_core::Pair,
 	sp_keyring::Sr25519Keyring,
 };
-pub use polkadot_sdk::sp_runtime::MultiSignature;
 
 pub type Keyring = Sr25519Keyring;
 

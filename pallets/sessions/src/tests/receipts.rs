@@ -44,7 +44,10 @@ fn receipt_refusals_change_nothing() {
 		let r = receipt(id, BOB, 40, 0, 6);
 		assert_noop!(Sessions::submit_receipt(origin(DAVE), id, r.clone(), sign(&r)), Error::<Test>::NotParticipant);
 		// Signed by the contributor, not the player.
-		assert_noop!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign_as(BOB, &r)), Error::<Test>::BadSignature);
+		assert_noop!(
+			Sessions::submit_receipt(origin(BOB), id, r.clone(), sign_as(BOB, &r)),
+			Error::<Test>::BadSignature
+		);
 		// Signed for another receipt.
 		assert_noop!(
 			Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&receipt(id, BOB, 4_000, 0, 6))),
@@ -123,7 +126,10 @@ fn failover_refusals_change_nothing() {
 		assert_noop!(Sessions::failover(origin(BOB), id, r.clone(), sign(&r)), Error::<Test>::NotPlayerOrBackup);
 		let wrong = receipt(id, CHARLIE, 10, 0, 1);
 		assert_noop!(Sessions::failover(origin(ALICE), id, wrong.clone(), sign(&wrong)), Error::<Test>::NotHostReceipt);
-		assert_noop!(Sessions::failover(origin(ALICE), id, r.clone(), sign_as(CHARLIE, &r)), Error::<Test>::BadSignature);
+		assert_noop!(
+			Sessions::failover(origin(ALICE), id, r.clone(), sign_as(CHARLIE, &r)),
+			Error::<Test>::BadSignature
+		);
 		assert_ok!(Sessions::failover(origin(ALICE), id, r.clone(), sign(&r)));
 		let r = receipt(id, CHARLIE, 10, 0, 2);
 		assert_noop!(Sessions::failover(origin(ALICE), id, r.clone(), sign(&r)), Error::<Test>::NoBackup);

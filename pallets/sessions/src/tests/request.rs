@@ -71,7 +71,14 @@ fn candidates_that_cannot_serve_are_skipped() {
 		assert_ok!(<Contributors as pgt_primitives::contributors::ContributorRegistry<_>>::occupy_slot(&acc(CHARLIE)));
 		let id = NextSessionId::<Test>::get();
 		let req = Requirements { region: Some(Region::Europe), ..Default::default() };
-		assert_ok!(Sessions::request_session(origin(ALICE), GAME, req, 60, 100_000, candidates(&[BOB, EVE, CHARLIE, DAVE])));
+		assert_ok!(Sessions::request_session(
+			origin(ALICE),
+			GAME,
+			req,
+			60,
+			100_000,
+			candidates(&[BOB, EVE, CHARLIE, DAVE])
+		));
 		let s = Sessions::session(id).expect("stored");
 		assert_eq!(s.host, acc(DAVE));
 		assert!(s.backups.is_empty());

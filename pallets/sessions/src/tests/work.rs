@@ -33,7 +33,11 @@ fn forfeited_seconds_are_not_paid_and_show_in_the_csu() {
 		let id = active_session(&[]);
 		// Forfeited before any receipt: kept and applied to later receipts.
 		assert_eq!(Sessions::forfeit(id, &acc(BOB), 40), 40);
-		System::assert_last_event(event(SessionsEvent::PayForfeited { session: id, contributor: acc(BOB), seconds: 40 }));
+		System::assert_last_event(event(SessionsEvent::PayForfeited {
+			session: id,
+			contributor: acc(BOB),
+			seconds: 40,
+		}));
 		let r = receipt(id, BOB, 130, 30, 1);
 		assert_ok!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)));
 		assert_eq!(Sessions::forfeit(id, &acc(BOB), 20), 20);

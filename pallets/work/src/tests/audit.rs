@@ -109,7 +109,8 @@ fn a_colluding_minority_cannot_flip_a_verdict() {
 		run_to(WINDOW + 1);
 		let lying = WorkWindow::new(200, 100, |_| true);
 		let (id, auditors) = committed_and_opened(&s, &lying);
-		let claimed: Vec<H256> = commitment(id).challenges.iter().map(|c| c.opened.as_ref().expect("open").output_hash).collect();
+		let claimed: Vec<H256> =
+			commitment(id).challenges.iter().map(|c| c.opened.as_ref().expect("open").output_hash).collect();
 		vote(&auditors[0], id, BoundedVec::truncate_from(claimed));
 		vote(&auditors[1], id, recomputed(id));
 		vote(&auditors[2], id, recomputed(id));

@@ -60,13 +60,19 @@ fn bad_commitments_are_refused_and_change_nothing() {
 		let w = WorkWindow::honest(16);
 		let window = Work::window_of(System::block_number());
 		assert_noop!(Work::commit_work(origin(&s.host), s.session, window, w.root, 0), Error::<Test>::EmptyCommitment);
-		assert_noop!(Work::commit_work(origin(&s.host), s.session, window, H256::zero(), 16), Error::<Test>::EmptyCommitment);
+		assert_noop!(
+			Work::commit_work(origin(&s.host), s.session, window, H256::zero(), 16),
+			Error::<Test>::EmptyCommitment
+		);
 		assert_noop!(
 			Work::commit_work(origin(&s.host), s.session, window, w.root, (1 << 20) + 1),
 			Error::<Test>::TooManyTasks
 		);
 		// An auditor is not the host; an unknown session is served by nobody.
-		assert_noop!(Work::commit_work(origin(&s.auditors[0]), s.session, window, w.root, 16), Error::<Test>::NotServing);
+		assert_noop!(
+			Work::commit_work(origin(&s.auditors[0]), s.session, window, w.root, 16),
+			Error::<Test>::NotServing
+		);
 		assert_noop!(Work::commit_work(origin(&s.host), s.session + 1, window, w.root, 16), Error::<Test>::NotServing);
 		// A session that ended is no longer served.
 		assert_ok!(Sessions::end_session(origin(&s.host), s.session));
@@ -100,11 +106,12 @@ fn a_full_deadline_queue_slips_then_refuses() {
 		let window = Work::window_of(System::block_number());
 		// Fill the draw block and the MAX_SLIP blocks after it.
 		for b in (1 + DELAY)..=(1 + DELAY + u64::from(crate::commit::MAX_SLIP)) {
-			Deadlines::<Test>::mutate(b, |q| {
-				while q.try_push((u64::MAX, crate::Deadline::Close)).is_ok() {}
-			});
+			Deadlines::<Test>::mutate(b, |q| while q.try_push((u64::MAX, crate::Deadline::Close)).is_ok() {});
 		}
-		assert_noop!(Work::commit_work(origin(&s.host), s.session, window, w.root, 16), Error::<Test>::TooManyDeadlines);
+		assert_noop!(
+			Work::commit_work(origin(&s.host), s.session, window, w.root, 16),
+			Error::<Test>::TooManyDeadlines
+		);
 		// With one free place the draw slips to it.
 		Deadlines::<Test>::mutate(1 + DELAY + 3, |q| {
 			q.pop();

@@ -162,9 +162,15 @@ pub fn stake(who: &AccountId) -> Balance {
 /// The `Settled` event of commitment `id`, if it was emitted.
 pub fn settled_event(id: CommitmentId) -> Option<(Verdict, Balance, u32, Vec<AccountId>, Vec<AccountId>)> {
 	System::events().into_iter().find_map(|r| match r.event {
-		RuntimeEvent::Work(WorkEvent::Settled { commitment, verdict, slashed, seconds_forfeited, rewarded, penalised, .. })
-			if commitment == id =>
-			Some((verdict, slashed, seconds_forfeited, rewarded, penalised)),
+		RuntimeEvent::Work(WorkEvent::Settled {
+			commitment,
+			verdict,
+			slashed,
+			seconds_forfeited,
+			rewarded,
+			penalised,
+			..
+		}) if commitment == id => Some((verdict, slashed, seconds_forfeited, rewarded, penalised)),
 		_ => None,
 	})
 }

@@ -12,7 +12,8 @@ use pgt_primitives::{work::TileRect, Hash};
 /// An executor on the software fallback adapter (lavapipe): `scripts/setup` installs it, and
 /// a machine without it fails here with the reason.
 pub fn gpu_executor() -> Executor {
-	let adapter = request_adapter(AdapterChoice::Fallback).expect("lavapipe (mesa-vulkan-drivers) is installed by scripts/setup");
+	let adapter =
+		request_adapter(AdapterChoice::Fallback).expect("lavapipe (mesa-vulkan-drivers) is installed by scripts/setup");
 	let gpu = GpuRenderer::new(&adapter).expect("a device on the fallback adapter");
 	Executor::new(Backend::Gpu(Box::new(gpu)))
 }
@@ -30,7 +31,10 @@ pub fn play(seed: u64, ticks: u32) -> Vec<GameState> {
 
 /// Registers every state with every executor; returns their hashes.
 pub fn register(states: &[GameState], executors: &mut [&mut Executor]) -> Vec<Hash> {
-	states.iter().map(|s| executors.iter_mut().map(|e| e.insert_state(s.clone())).last().expect("an executor")).collect()
+	states
+		.iter()
+		.map(|s| executors.iter_mut().map(|e| e.insert_state(s.clone())).last().expect("an executor"))
+		.collect()
 }
 
 /// Splits a batch of tile bytes back into the tiles.
