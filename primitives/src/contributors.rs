@@ -84,7 +84,7 @@ impl HardwareProfile {
 			&& self.gpu_memory_mb >= req.min_gpu_memory_mb
 			&& self.benchmark_score >= req.min_benchmark_score
 			&& self.disk_gb >= req.min_disk_gb
-			&& req.region.map_or(true, |r| r == self.region)
+			&& req.region.is_none_or(|r| r == self.region)
 	}
 }
 

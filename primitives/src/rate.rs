@@ -132,7 +132,7 @@ mod tests {
 			current in P.min_rate..=P.max_rate, active in 0u32..200, capacity in 0u32..200,
 		) {
 			let next = next_base_rate(current, active, capacity, &P);
-			prop_assert!(next >= P.min_rate && next <= P.max_rate);
+			prop_assert!((P.min_rate..=P.max_rate).contains(&next));
 			let max_move = P.max_step.mul_floor(current).max(1);
 			prop_assert!(next.abs_diff(current) <= max_move);
 			let u = utilisation(active, capacity);

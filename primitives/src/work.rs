@@ -3,7 +3,7 @@
 //!
 //! A session's work is cut into micro-tasks — one tile of one frame, or a few ticks of physics —
 //! whose output is a deterministic byte string (integer shaders and `enhanced-determinism`
-//! physics; see "Verifiable compute" in the architecture notes). Every task a contributor
+//! physics; see "Verifiable compute" in `docs/architecture.md`). Every task a contributor
 //! computes in a verification window becomes a [`TaskLeaf`] (the task and the BLAKE2b-256 hash of
 //! its output); the leaves go into a binary Merkle tree ([`crate::merkle`]) whose root the
 //! contributor commits on chain. The chain then challenges a few random leaves, the contributor

@@ -2,8 +2,10 @@
 //!
 //! The state transition function of the Gaming per sec chain:
 //!
-//! - **Consensus**: BABE block production (its VRF output is the chain's randomness) with a fixed
-//!   set of genesis authorities, and GRANDPA finality.
+//! - **System** (`frame-system`) and **Timestamp** (`pallet-timestamp`). See [`configs::system`].
+//! - **Consensus** (`pallet-babe`, `pallet-grandpa`, `pallet-authorship`): BABE block production
+//!   (its VRF output is the chain's randomness) with a fixed set of genesis authorities, and
+//!   GRANDPA finality; Authorship names the block author that fees pay. See [`configs::consensus`].
 //! - **PGT**, the native token (`pallet-balances`, 12 decimals).
 //! - **Fees** (`pallet-transaction-payment` + `pallet-pgt-fees`): a share of every fee is burned,
 //!   a share goes to the treasury, the rest to the block author. See [`configs::fees`].
@@ -11,6 +13,11 @@
 //! - **The compute economy** (`pallet-pgt-contributors`, `pallet-pgt-sessions`): contributors
 //!   stake and serve gaming sessions, players pay from an escrow, a share is burned. See
 //!   [`configs::economy`].
+//! - **Work verification** (`pallet-pgt-work`): hosts commit Merkle roots of their micro-tasks,
+//!   the chain challenges random leaves, drawn auditors recompute them, cheaters are slashed.
+//!   See [`configs::work`].
+//! - **Shielded PGT** (`pallet-pgt-shielded`): a Groth16 shielded pool verified through the
+//!   node's BLS12-381 host functions. See [`configs::shielded`].
 //!
 //! Pallet configuration lives in [`configs`], one file per concern; runtime APIs in `apis`;
 //! genesis presets in [`genesis_config_presets`].

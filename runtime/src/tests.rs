@@ -289,7 +289,7 @@ fn development_genesis_has_the_arena_game_and_the_starting_rate() {
 			Some(pgt_primitives::sessions::ComplexityTier::Standard)
 		);
 		assert_eq!(pallet_pgt_sessions::BaseRate::<Runtime>::get(), crate::configs::GENESIS_BASE_RATE);
-		assert_eq!(pallet_pgt_contributors::Contributors::<Runtime>::count(), 0);
+		assert_eq!(pallet_pgt_contributors::Registry::<Runtime>::count(), 0);
 	});
 }
 

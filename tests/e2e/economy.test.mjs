@@ -76,7 +76,7 @@ describe('contributors and sessions on pgt-node --dev', () => {
     const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
     assert.equal(`${section}.${name}`, 'contributors.StakeBelowMinimum');
     assert.match(docs.join(' '), /below `MinStake`/);
-    assert.equal((await (await api.at(blockHash)).query.contributors.contributors(charlie.address)).isNone, true);
+    assert.equal((await (await api.at(blockHash)).query.contributors.registry(charlie.address)).isNone, true);
     const { data } = await (await api.at(blockHash)).query.system.account(charlie.address);
     assert.equal(data.reserved.toBigInt(), 0n, 'nothing on hold');
     assert.ok(data.free.toBigInt() < before, 'only the fee was paid');
@@ -89,7 +89,7 @@ describe('contributors and sessions on pgt-node --dev', () => {
     const registered = findEvent(events, 'contributors', 'Registered');
     assert.equal(registered.data.who.toString(), bob.address);
     assert.equal(registered.data.stake.toBigInt(), stake);
-    const info = (await (await api.at(blockHash)).query.contributors.contributors(bob.address)).unwrap();
+    const info = (await (await api.at(blockHash)).query.contributors.registry(bob.address)).unwrap();
     assert.equal(info.stake.toBigInt(), stake);
     assert.equal(info.status.toString(), 'Online');
     assert.equal(info.profile.resourceHash.toHex(), profile.resourceHash);
@@ -109,7 +109,7 @@ describe('contributors and sessions on pgt-node --dev', () => {
     assert.equal(requested.data.host.toString(), bob.address);
     const escrow = (maxRate * BigInt(maxDuration) + 3599n) / 3600n;
     assert.equal(requested.data.escrow.toBigInt(), escrow);
-    const stored = (await (await api.at(blockHash)).query.sessions.sessions(session)).unwrap();
+    const stored = (await (await api.at(blockHash)).query.sessions.live(session)).unwrap();
     // Through JSON: every codec object has its own `.hash` (of its encoding), hiding the field.
     assert.equal(stored.task.toJSON().hash, requested.data.taskHash.toHex());
     assert.equal(stored.task.expectedDuration.toNumber(), maxDuration);
@@ -144,7 +144,7 @@ describe('contributors and sessions on pgt-node --dev', () => {
     // The counter must grow: replaying the first receipt is refused.
     r = await send(api, api.tx.sessions.submitReceipt(session, r1, signReceipt(r1)), bob);
     assert.equal(api.registry.findMetaError(r.dispatchError.asModule).name, 'StaleReceipt');
-    const rate = (await api.query.sessions.sessions(session)).unwrap().rate.toBigInt();
+    const rate = (await api.query.sessions.live(session)).unwrap().rate.toBigInt();
 
     // The treasury's account: "modl" + its pallet id, zero-padded.
     const treasuryAccount = api.createType('AccountId', u8aConcat(stringToU8a('modl'), stringToU8a('pgt/trsy'), new Uint8Array(20))).toString();
@@ -188,7 +188,7 @@ describe('contributors and sessions on pgt-node --dev', () => {
     // No escrow is left on hold, and Bob's slot is free again.
     const { data } = await (await api.at(end.blockHash)).query.system.account(alice.address);
     assert.equal(data.reserved.toBigInt(), 0n);
-    const bobInfo = (await (await api.at(end.blockHash)).query.contributors.contributors(bob.address)).unwrap();
+    const bobInfo = (await (await api.at(end.blockHash)).query.contributors.registry(bob.address)).unwrap();
     assert.equal(bobInfo.slotsInUse.toNumber(), 0);
     assert.equal(bobInfo.stats.verifiedSeconds.toNumber(), 100);
   });

@@ -122,7 +122,7 @@ describe('verifiable work on pgt-node --dev', () => {
   }
 
   async function stakeOf(who) {
-    return (await api.query.contributors.contributors(who)).unwrap().stake.toBigInt();
+    return (await api.query.contributors.registry(who)).unwrap().stake.toBigInt();
   }
 
   /** Alice requests a session naming Bob, Bob accepts; returns its id. */
@@ -228,7 +228,7 @@ describe('verifiable work on pgt-node --dev', () => {
     assert.equal(settled.data.slashed.toBigInt(), slashed);
     assert.equal(await stakeOf(bob.address), stakeBefore - slashed);
     assert.equal(settled.data.secondsForfeited.toNumber(), api.consts.work.windowSeconds.toNumber());
-    const served = (await api.query.sessions.sessions(session)).unwrap().served.toJSON();
+    const served = (await api.query.sessions.live(session)).unwrap().served.toJSON();
     assert.equal(served[0].secondsForfeited, api.consts.work.windowSeconds.toNumber());
   });
 });

@@ -171,9 +171,8 @@ pub fn build<R: RngCore + CryptoRng>(
 		},
 	};
 	outputs.shuffle(rng);
-	let encrypted_notes = outputs
-		.clone()
-		.map(|(n, viewing)| encrypt(&NotePlaintext { value: n.value, blinding: n.blinding }, &viewing, rng));
+	let encrypted_notes =
+		outputs.map(|(n, viewing)| encrypt(&NotePlaintext { value: n.value, blinding: n.blinding }, &viewing, rng));
 	let ext = ChainExtData { recipient, ext_amount, relayer: None, fee: 0, expiry: ctx.expiry };
 	let ext_hash = ext_data_hash(&ctx.genesis_hash, &ext, &[&encrypted_notes[0], &encrypted_notes[1]]);
 	let outputs = outputs.map(|(n, _)| n);

@@ -170,7 +170,7 @@ impl<const D: usize> ConstraintSynthesizer<Fr> for TransactionCircuit<D> {
 			let value = range_checked_value(&cs, Fr::from(input.note.value))?;
 			let sk = FpVar::new_witness(cs.clone(), || Ok(input.sk))?;
 			let blinding = FpVar::new_witness(cs.clone(), || Ok(input.note.blinding))?;
-			let owner = tagged(&params, TAG_PUBLIC_KEY, &[sk.clone()])?;
+			let owner = tagged(&params, TAG_PUBLIC_KEY, core::slice::from_ref(&sk))?;
 			let commitment = tagged(&params, TAG_NOTE, &[value.clone(), owner, blinding])?;
 
 			let index_bits = (0..D)

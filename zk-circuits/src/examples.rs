@@ -1,4 +1,5 @@
-//! Example transactions for tests and benchmarks (`std` only).
+//! Example transactions for tests and benchmarks: only with the `test-utils` feature (which
+//! turns on `std`), and in this crate's unit tests.
 
 use crate::{
 	circuit::{public_amount, InputNote, PublicInputs, TransactionCircuit, Witness},

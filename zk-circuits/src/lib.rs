@@ -3,14 +3,14 @@
 //!
 //! `no_std` without the `std` feature: the runtime uses [`poseidon`], [`tree::Frontier`] and
 //! [`verify`]; proving, the dev setup and the full tree need `std`. Design: "Shielded PGT" in
-//! the architecture notes and `docs/shielded.md`.
+//! `docs/architecture.md` and `docs/shielded.md`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 #[cfg(feature = "circuit")]
 pub mod circuit;
-#[cfg(feature = "std")]
+#[cfg(any(feature = "test-utils", all(test, feature = "std")))]
 pub mod examples;
 pub mod note;
 pub mod poseidon;

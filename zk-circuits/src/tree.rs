@@ -69,12 +69,12 @@ impl<const D: usize> Frontier<D> {
 		let compress = |l: Fr, r: Fr| hasher.compress(l, r);
 		let mut node = leaf;
 		let mut i = index;
-		for level in 0..D {
+		for (filled, &zero) in self.filled.iter_mut().zip(z.iter()) {
 			if i & 1 == 0 {
-				self.filled[level] = node;
-				node = compress(node, z[level]);
+				*filled = node;
+				node = compress(node, zero);
 			} else {
-				node = compress(self.filled[level], node);
+				node = compress(*filled, node);
 			}
 			i >>= 1;
 		}
@@ -99,15 +99,15 @@ impl<const D: usize> Frontier<D> {
 		let meet = (u64::BITS - (ia ^ (ia + 1)).leading_zeros()) as usize;
 		let mut node = a;
 		let mut i = ia;
-		for level in 0..meet.min(D) {
+		for (level, (filled, &zero)) in self.filled.iter_mut().zip(z.iter()).enumerate().take(meet) {
 			if i & 1 == 0 {
-				self.filled[level] = node;
+				*filled = node;
 				if level + 1 == meet {
 					break;
 				}
-				node = hasher.compress(node, z[level]);
+				node = hasher.compress(node, zero);
 			} else {
-				node = hasher.compress(self.filled[level], node);
+				node = hasher.compress(*filled, node);
 			}
 			i >>= 1;
 		}

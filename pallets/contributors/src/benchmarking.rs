@@ -1,34 +1,14 @@
 //! Benchmarks of every call and hook of the registry, each in its worst case.
 
 use super::*;
-use crate::pallet::{Contributors, Pallet as Registry};
-use alloc::vec;
-use pgt_primitives::contributors::{Region, MAX_ADDRESSES, MAX_ADDRESS_LEN, MAX_GPU_MODEL_LEN, MAX_PEER_ID_LEN};
+use crate::pallet::{Pallet as RegistryPallet, Registry};
+use crate::testing_utils::max_profile;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::traits::{fungible::Mutate, Get},
 	frame_system::RawOrigin,
-	sp_core::H256,
-	sp_runtime::{traits::Saturating, BoundedVec},
+	sp_runtime::traits::Saturating,
 };
-
-/// The largest profile a contributor can register.
-fn max_profile() -> HardwareProfile {
-	let bytes = |n: u32| vec![0xAB_u8; n as usize];
-	let address: pgt_primitives::contributors::Multiaddr = BoundedVec::truncate_from(bytes(MAX_ADDRESS_LEN));
-	HardwareProfile {
-		cpu_cores: 64,
-		gpu_model: BoundedVec::truncate_from(bytes(MAX_GPU_MODEL_LEN)),
-		gpu_memory_mb: 80 * 1024,
-		benchmark_score: u32::MAX,
-		resource_hash: H256::repeat_byte(1),
-		disk_gb: 1_000,
-		region: Region::Europe,
-		peer_id: BoundedVec::truncate_from(bytes(MAX_PEER_ID_LEN)),
-		addresses: BoundedVec::truncate_from(vec![address; MAX_ADDRESSES as usize]),
-		max_sessions: 8,
-	}
-}
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
@@ -39,7 +19,7 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 
 fn registered<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who = funded::<T>(name, index);
-	Registry::<T>::do_register(who.clone(), max_profile(), T::MinStake::get()).expect("registers");
+	RegistryPallet::<T>::do_register(who.clone(), max_profile(), T::MinStake::get()).expect("registers");
 	who
 }
 
@@ -52,7 +32,7 @@ mod benchmarks {
 		let who = funded::<T>("contributor", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), max_profile(), T::MinStake::get());
-		assert!(Contributors::<T>::contains_key(&who));
+		assert!(Registry::<T>::contains_key(&who));
 	}
 
 	#[benchmark]
@@ -62,21 +42,21 @@ mod benchmarks {
 		profile.max_sessions = 4;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), profile);
-		assert_eq!(Contributors::<T>::get(&who).map(|i| i.profile.max_sessions), Some(4));
+		assert_eq!(Registry::<T>::get(&who).map(|i| i.profile.max_sessions), Some(4));
 	}
 
 	#[benchmark]
 	fn heartbeat() {
 		// Worst case: the contributor was offline and comes back.
 		let who = registered::<T>("contributor", 0);
-		Contributors::<T>::mutate(&who, |i| {
+		Registry::<T>::mutate(&who, |i| {
 			if let Some(i) = i {
 				i.status = Status::Offline
 			}
 		});
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
-		assert_eq!(Contributors::<T>::get(&who).map(|i| i.status), Some(Status::Online));
+		assert_eq!(Registry::<T>::get(&who).map(|i| i.status), Some(Status::Online));
 	}
 
 	#[benchmark]
@@ -84,18 +64,18 @@ mod benchmarks {
 		let who = registered::<T>("contributor", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
-		assert!(matches!(Contributors::<T>::get(&who).map(|i| i.status), Some(Status::Unbonding { .. })));
+		assert!(matches!(Registry::<T>::get(&who).map(|i| i.status), Some(Status::Unbonding { .. })));
 	}
 
 	#[benchmark]
 	fn withdraw_stake() {
 		let who = registered::<T>("contributor", 0);
-		Registry::<T>::do_unregister(who.clone()).expect("unregisters");
+		RegistryPallet::<T>::do_unregister(who.clone()).expect("unregisters");
 		let later = polkadot_sdk::frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		polkadot_sdk::frame_system::Pallet::<T>::set_block_number(later);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
-		assert!(!Contributors::<T>::contains_key(&who));
+		assert!(!Registry::<T>::contains_key(&who));
 	}
 
 	/// `n` contributors looked at, every one of them gone silent (each is written back).
@@ -110,10 +90,10 @@ mod benchmarks {
 		let result;
 		#[block]
 		{
-			result = Registry::<T>::sweep_liveness(now, n);
+			result = RegistryPallet::<T>::sweep_liveness(now, n);
 		}
 		assert_eq!(result, (n, n));
 	}
 
-	impl_benchmark_test_suite!(Registry, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(RegistryPallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

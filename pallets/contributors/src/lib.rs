@@ -32,6 +32,11 @@
 //!
 //! Reads for clients: the view functions [`Pallet::leaderboard`], [`Pallet::contributor`],
 //! [`Pallet::reputation`] and [`Pallet::online_capacity`].
+//!
+//! ## Where things are
+//! Declarations here; joining and leaving in `registration.rs`, heartbeats and the sweep in
+//! `liveness.rs`, [`ContributorRegistry`] in `impl_contributor_registry.rs`, tiers and badges in
+//! [`standing`], the invariants in `try_state.rs`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -40,12 +45,18 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod impl_contributor_registry;
+mod liveness;
 #[cfg(test)]
 mod mock;
-mod registry;
+mod registration;
 pub mod standing;
+#[cfg(any(test, feature = "runtime-benchmarks", feature = "test-utils"))]
+pub mod testing_utils;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "std", feature = "try-runtime"))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -68,41 +79,92 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use polkadot_sdk::{
-		frame_support::{pallet_prelude::*, traits::fungible::MutateHold},
-		frame_system::pallet_prelude::*,
-		sp_core::H256,
-		sp_runtime::{Perbill, Saturating},
+		frame_support::pallet_prelude::*, frame_system::pallet_prelude::*, sp_core::H256, sp_runtime::Perbill,
 	};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
+	/// Defaults for mock runtimes: `#[derive_impl(config_preludes::TestDefaultConfig)]` and set
+	/// `Currency` and `Treasury`.
+	pub mod config_preludes {
+		use super::*;
+		use polkadot_sdk::frame_support::{
+			derive_impl, register_default_impl,
+			traits::{ConstU128, ConstU32, ConstU64},
+		};
+		use polkadot_sdk::frame_system;
+
+		/// The least stake in the test defaults.
+		pub const MIN_STAKE: u128 = 1_000;
+		/// Blocks without a heartbeat before a contributor is offline, in the test defaults.
+		pub const HEARTBEAT_TIMEOUT: u64 = 100;
+		/// Blocks of unbonding in the test defaults.
+		pub const UNBONDING: u64 = 20;
+
+		/// The registry's defaults for tests: λ = 0.98, slashed stake burned, a leaderboard of
+		/// 10, 4 contributors swept per block.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			#[inject_runtime_type]
+			type RuntimeEvent = ();
+			#[inject_runtime_type]
+			type RuntimeHoldReason = ();
+			type MinStake = ConstU128<MIN_STAKE>;
+			type HeartbeatTimeout = ConstU64<HEARTBEAT_TIMEOUT>;
+			type UnbondingPeriod = ConstU64<UNBONDING>;
+			type ReputationDiscount = ReputationDiscount;
+			type SlashTo = SlashTo;
+			type LeaderboardSize = ConstU32<10>;
+			type MaxSweepPerBlock = ConstU32<4>;
+			type WeightInfo = ();
+		}
+
+		polkadot_sdk::frame_support::parameter_types! {
+			/// λ = 0.98.
+			pub const ReputationDiscount: Perbill = Perbill::from_percent(98);
+			/// Slashed stake is burned.
+			pub const SlashTo: SlashDestination = SlashDestination::Burn;
+		}
+	}
+
 	/// Configuration of the registry.
-	#[pallet::config]
+	#[pallet::config(with_default)]
 	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// The overarching event type.
+		#[pallet::no_default_bounds]
 		#[allow(deprecated)]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
 		/// The currency stakes are held in (PGT).
+		#[pallet::no_default]
 		type Currency: fungible::Inspect<Self::AccountId>
 			+ fungible::Mutate<Self::AccountId>
 			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
 		/// The overarching hold reason.
+		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The least stake a contributor must put on hold to register.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type MinStake: Get<BalanceOf<Self>>;
 
 		/// A contributor whose last heartbeat is older than this many blocks gets no new sessions
 		/// and is marked offline.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type HeartbeatTimeout: Get<BlockNumberFor<Self>>;
 
 		/// Blocks between `unregister` and the stake becoming withdrawable.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
 
 		/// How much of its weight each reputation outcome keeps at the next outcome (λ of the
@@ -115,6 +177,7 @@ pub mod pallet {
 		type SlashTo: Get<SlashDestination>;
 
 		/// The treasury account (for [`SlashDestination::Treasury`]).
+		#[pallet::no_default]
 		type Treasury: Get<Self::AccountId>;
 
 		/// How many contributors the leaderboard keeps.
@@ -137,9 +200,10 @@ pub mod pallet {
 		Stake,
 	}
 
-	/// Every registered contributor (including those unbonding), by account.
+	/// The registry: every registered contributor's record (including those unbonding), by
+	/// account.
 	#[pallet::storage]
-	pub type Contributors<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, ContributorOf<T>>;
+	pub type Registry<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, ContributorOf<T>>;
 
 	/// Session slots (sum of `max_sessions`) of the contributors marked online: the supply side
 	/// of the dynamic rate.
@@ -271,6 +335,11 @@ pub mod pallet {
 			assert!(T::LeaderboardSize::get() > 0, "the leaderboard must hold someone");
 			assert!(T::MaxSweepPerBlock::get() > 0, "the liveness sweep must make progress");
 		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::check_invariants()
+		}
 	}
 
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
@@ -324,7 +393,7 @@ pub mod pallet {
 
 		/// Everything the registry knows about `who`.
 		pub fn contributor(who: T::AccountId) -> Option<ContributorOf<T>> {
-			Contributors::<T>::get(who)
+			Registry::<T>::get(who)
 		}
 
 		/// The reputation score of `who` in [0, 1] (½ for an unknown account).
@@ -335,157 +404,6 @@ pub mod pallet {
 		/// Session slots of the contributors marked online.
 		pub fn online_capacity() -> u32 {
 			OnlineCapacity::<T>::get()
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// See [`Pallet::register`].
-		pub fn do_register(who: T::AccountId, profile: HardwareProfile, stake: BalanceOf<T>) -> DispatchResult {
-			ensure!(!Contributors::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
-			Self::ensure_valid(&profile)?;
-			ensure!(stake >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
-			T::Currency::hold(&HoldReason::Stake.into(), &who, stake).map_err(|_| Error::<T>::InsufficientBalance)?;
-			let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-			let resource_hash = profile.resource_hash;
-			OnlineCapacity::<T>::mutate(|c| *c = c.saturating_add(profile.max_sessions.into()));
-			Contributors::<T>::insert(
-				&who,
-				ContributorInfo {
-					profile,
-					stake,
-					status: Status::Online,
-					last_heartbeat: now,
-					registered_at: now,
-					slots_in_use: 0,
-					reputation: Default::default(),
-					stats: Default::default(),
-					tier: Tier::Newcomer,
-					badges: Default::default(),
-				},
-			);
-			Self::deposit_event(Event::Registered { who, stake, resource_hash });
-			Ok(())
-		}
-
-		/// See [`Pallet::update_profile`].
-		pub fn do_update_profile(who: T::AccountId, profile: HardwareProfile) -> DispatchResult {
-			Self::ensure_valid(&profile)?;
-			Contributors::<T>::try_mutate(&who, |info| {
-				let info = info.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				match info.status {
-					Status::Unbonding { .. } => return Err(Error::<T>::Unbonding.into()),
-					Status::Online => OnlineCapacity::<T>::mutate(|c| {
-						*c = c
-							.saturating_sub(info.profile.max_sessions.into())
-							.saturating_add(profile.max_sessions.into())
-					}),
-					Status::Offline => {},
-				}
-				let resource_hash = profile.resource_hash;
-				info.profile = profile;
-				Self::deposit_event(Event::ProfileUpdated { who: who.clone(), resource_hash });
-				Ok(())
-			})
-		}
-
-		/// See [`Pallet::heartbeat`].
-		pub fn do_heartbeat(who: T::AccountId) -> DispatchResult {
-			Contributors::<T>::try_mutate(&who, |info| {
-				let info = info.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				match info.status {
-					Status::Unbonding { .. } => return Err(Error::<T>::Unbonding.into()),
-					Status::Offline => {
-						info.status = Status::Online;
-						OnlineCapacity::<T>::mutate(|c| *c = c.saturating_add(info.profile.max_sessions.into()));
-						Self::deposit_event(Event::CameOnline { who: who.clone() });
-					},
-					Status::Online => {},
-				}
-				info.last_heartbeat = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-				Ok(())
-			})
-		}
-
-		/// See [`Pallet::unregister`].
-		pub fn do_unregister(who: T::AccountId) -> DispatchResult {
-			Contributors::<T>::try_mutate(&who, |info| {
-				let info = info.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				ensure!(!matches!(info.status, Status::Unbonding { .. }), Error::<T>::Unbonding);
-				ensure!(info.slots_in_use == 0, Error::<T>::Busy);
-				if info.status == Status::Online {
-					OnlineCapacity::<T>::mutate(|c| *c = c.saturating_sub(info.profile.max_sessions.into()));
-				}
-				let until =
-					polkadot_sdk::frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
-				info.status = Status::Unbonding { until };
-				Self::deposit_event(Event::Unbonding { who: who.clone(), until });
-				Ok(())
-			})
-		}
-
-		/// See [`Pallet::withdraw_stake`].
-		pub fn do_withdraw_stake(who: T::AccountId) -> DispatchResult {
-			let info = Contributors::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			let Status::Unbonding { until } = info.status else { return Err(Error::<T>::NotUnbonding.into()) };
-			ensure!(polkadot_sdk::frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
-			let amount = T::Currency::release(
-				&HoldReason::Stake.into(),
-				&who,
-				info.stake,
-				polkadot_sdk::frame_support::traits::tokens::Precision::BestEffort,
-			)?;
-			Contributors::<T>::remove(&who);
-			Leaderboard::<T>::mutate(|board| board.retain(|(a, _)| a != &who));
-			Self::deposit_event(Event::StakeWithdrawn { who, amount });
-			Ok(())
-		}
-
-		fn ensure_valid(profile: &HardwareProfile) -> DispatchResult {
-			ensure!(profile.max_sessions > 0 && profile.cpu_cores > 0, Error::<T>::InvalidProfile);
-			Ok(())
-		}
-
-		/// Looks at up to `limit` contributors after [`SweepCursor`] and marks those whose
-		/// heartbeat is older than `HeartbeatTimeout` offline. Returns (looked at, marked).
-		pub fn sweep_liveness(now: BlockNumberFor<T>, limit: u32) -> (u32, u32) {
-			let cursor = SweepCursor::<T>::get();
-			let mut wrapped = cursor.is_none();
-			let mut iter = match cursor {
-				Some(last) => Contributors::<T>::iter_from(Contributors::<T>::hashed_key_for(last)),
-				None => Contributors::<T>::iter(),
-			};
-			let (mut looked_at, mut marked) = (0u32, 0u32);
-			let mut last = None;
-			while looked_at < limit {
-				let Some((who, mut info)) = iter.next() else {
-					// Past the end: go on from the start once, so no block's sweep is wasted.
-					if wrapped {
-						break;
-					}
-					wrapped = true;
-					iter = Contributors::<T>::iter();
-					continue;
-				};
-				looked_at += 1;
-				if info.status == Status::Online && Self::heartbeat_expired(&info, now) {
-					info.status = Status::Offline;
-					OnlineCapacity::<T>::mutate(|c| *c = c.saturating_sub(info.profile.max_sessions.into()));
-					Contributors::<T>::insert(&who, info);
-					Self::deposit_event(Event::WentOffline { who: who.clone() });
-					marked += 1;
-				}
-				last = Some(who);
-			}
-			// Reaching the end of the map (fewer than `limit` left) starts the next sweep over.
-			match (looked_at < limit, last) {
-				(false, Some(who)) => SweepCursor::<T>::put(who),
-				_ => SweepCursor::<T>::kill(),
-			}
-			(looked_at, marked)
-		}
-
-		pub(crate) fn heartbeat_expired(info: &ContributorOf<T>, now: BlockNumberFor<T>) -> bool {
-			now.saturating_sub(info.last_heartbeat) > T::HeartbeatTimeout::get()
 		}
 	}
 }

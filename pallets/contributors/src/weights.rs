@@ -52,16 +52,16 @@ pub trait WeightInfo {
 /// Weights for `pallet_pgt_contributors` measured on the machine above, with the node's RocksDB weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::CounterForContributors` (r:1 w:1)
-	/// Proof: `Contributors::CounterForContributors` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::CounterForRegistry` (r:1 w:1)
+	/// Proof: `Contributors::CounterForRegistry` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `144`
@@ -71,8 +71,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn update_profile() -> Weight {
@@ -84,8 +84,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn heartbeat() -> Weight {
@@ -97,8 +97,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
@@ -110,14 +110,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::CounterForContributors` (r:1 w:1)
-	/// Proof: `Contributors::CounterForContributors` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::CounterForRegistry` (r:1 w:1)
+	/// Proof: `Contributors::CounterForRegistry` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::Leaderboard` (r:1 w:1)
 	/// Proof: `Contributors::Leaderboard` (`max_values`: Some(1), `max_size`: Some(4002), added: 4497, mode: `MaxEncodedLen`)
 	fn withdraw_stake() -> Weight {
@@ -131,8 +131,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Contributors::SweepCursor` (r:1 w:1)
 	/// Proof: `Contributors::SweepCursor` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:33 w:32)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:33 w:32)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
@@ -154,16 +154,16 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's read/write costs, for tests and mocks.
 impl WeightInfo for () {
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::CounterForContributors` (r:1 w:1)
-	/// Proof: `Contributors::CounterForContributors` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::CounterForRegistry` (r:1 w:1)
+	/// Proof: `Contributors::CounterForRegistry` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `144`
@@ -173,8 +173,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn update_profile() -> Weight {
@@ -186,8 +186,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn heartbeat() -> Weight {
@@ -199,8 +199,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
@@ -212,14 +212,14 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::CounterForContributors` (r:1 w:1)
-	/// Proof: `Contributors::CounterForContributors` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::CounterForRegistry` (r:1 w:1)
+	/// Proof: `Contributors::CounterForRegistry` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::Leaderboard` (r:1 w:1)
 	/// Proof: `Contributors::Leaderboard` (`max_values`: Some(1), `max_size`: Some(4002), added: 4497, mode: `MaxEncodedLen`)
 	fn withdraw_stake() -> Weight {
@@ -233,8 +233,8 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Contributors::SweepCursor` (r:1 w:1)
 	/// Proof: `Contributors::SweepCursor` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:33 w:32)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:33 w:32)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::OnlineCapacity` (r:1 w:1)
 	/// Proof: `Contributors::OnlineCapacity` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.

@@ -21,25 +21,26 @@
 //!
 //! Both shares are constants of the runtime and appear in its metadata, so wallets and explorers
 //! can show them.
+//!
+//! ## Where things are
+//! Declarations here; the split in `split.rs`, [`SplitFees`] in `impl_on_unbalanced.rs`. The
+//! pallet stores nothing, so it has no `try_state` invariants; that no fee is lost is what its
+//! tests check.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub use pallet::*;
 
+mod impl_on_unbalanced;
 #[cfg(test)]
 mod mock;
+mod split;
 #[cfg(test)]
 mod tests;
 
-use core::marker::PhantomData;
+pub use impl_on_unbalanced::SplitFees;
 use polkadot_sdk::{
-	frame_support::traits::{
-		fungible::{Balanced, Credit, Inspect},
-		Get, Imbalance, OnUnbalanced,
-	},
-	sp_runtime::{
-		traits::{Saturating, Zero},
-		Percent,
-	},
+	frame_support::traits::fungible::{Balanced, Credit, Inspect},
+	sp_runtime::Percent,
 };
 
 /// The balance type of the currency fees are paid in.
@@ -119,79 +120,4 @@ pub struct FeeSplit<Balance> {
 	pub treasury: Balance,
 	/// Part of the fee for the block author (the remainder, so nothing is lost to rounding).
 	pub author: Balance,
-}
-
-impl<T: Config> Pallet<T> {
-	/// Divides `fee` by the configured shares. Burn and treasury shares round down; the author
-	/// gets the remainder, so the three parts always add up to `fee`.
-	pub fn split_of(fee: BalanceOf<T>) -> FeeSplit<BalanceOf<T>> {
-		let burn = T::BurnShare::get().mul_floor(fee);
-		let treasury = T::TreasuryShare::get().mul_floor(fee);
-		let author = fee.saturating_sub(burn).saturating_sub(treasury);
-		FeeSplit { burn, treasury, author }
-	}
-
-	/// Distributes a withdrawn fee and tip as described in the crate docs.
-	pub fn do_split(fee: CreditOf<T>, tip: Option<CreditOf<T>>) {
-		let split = Self::split_of(fee.peek());
-		let (burn, rest) = fee.split(split.burn);
-		let (treasury_part, mut author_part) = rest.split(split.treasury);
-		if let Some(tip) = tip {
-			author_part.subsume(tip);
-		}
-
-		let author = T::BlockAuthor::get();
-		let mut to_author = author_part.peek();
-		// Whatever the author cannot take goes to the treasury.
-		let mut treasury_part = treasury_part;
-		match &author {
-			Some(who) if !author_part.peek().is_zero() => {
-				if let Err(returned) = T::Currency::resolve(who, author_part) {
-					to_author = Zero::zero();
-					treasury_part.subsume(returned);
-				}
-			},
-			_ => {
-				to_author = Zero::zero();
-				treasury_part.subsume(author_part);
-			},
-		}
-
-		let mut to_treasury = treasury_part.peek();
-		// Whatever the treasury cannot take is burned with the burn share.
-		let mut burn = burn;
-		if !treasury_part.peek().is_zero() {
-			if let Err(returned) = T::Currency::resolve(&T::Treasury::get(), treasury_part) {
-				to_treasury = Zero::zero();
-				burn.subsume(returned);
-			}
-		}
-
-		let burned = burn.peek();
-		// Dropping the credit lowers total issuance by its amount.
-		drop(burn);
-		Self::deposit_event(Event::FeesSplit { burned, to_treasury, to_author, author });
-	}
-}
-
-/// The [`OnUnbalanced`] handler to give `pallet-transaction-payment`'s `FungibleAdapter`: it
-/// receives the fee, then the tip, of every transaction.
-pub struct SplitFees<T>(PhantomData<T>);
-
-impl<T: Config> OnUnbalanced<CreditOf<T>> for SplitFees<T> {
-	fn on_unbalanceds(mut fees_then_tips: impl Iterator<Item = CreditOf<T>>) {
-		if let Some(fee) = fees_then_tips.next() {
-			// The adapter sends exactly fee then tip; anything beyond is merged into the tip.
-			let tip = fees_then_tips.reduce(|tip, extra| tip.merge(extra));
-			// Free transactions still pass through here with zero credits: nothing to split.
-			if fee.peek().is_zero() && tip.as_ref().map_or(true, |t| t.peek().is_zero()) {
-				return;
-			}
-			Pallet::<T>::do_split(fee, tip);
-		}
-	}
-
-	fn on_nonzero_unbalanced(amount: CreditOf<T>) {
-		Pallet::<T>::do_split(amount, None);
-	}
 }

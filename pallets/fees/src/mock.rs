@@ -1,46 +1,15 @@
-//! A minimal runtime for the fee split: System, Balances and this pallet.
+//! A minimal runtime for the fee split: System, Timestamp, Balances and this pallet.
 
 use crate as pallet_pgt_fees;
 use polkadot_sdk::{
-	frame_support::{derive_impl, parameter_types, traits::ConstU64},
+	frame_support::parameter_types,
 	frame_system, pallet_balances,
 	sp_runtime::{BuildStorage, Percent},
 };
 
-type Block = frame_system::mocking::MockBlock<Test>;
-
-#[polkadot_sdk::frame_support::runtime]
-mod runtime {
-	#[runtime::runtime]
-	#[runtime::derive(
-		RuntimeCall,
-		RuntimeEvent,
-		RuntimeError,
-		RuntimeOrigin,
-		RuntimeTask,
-		RuntimeHoldReason,
-		RuntimeFreezeReason
-	)]
-	pub struct Test;
-
-	#[runtime::pallet_index(0)]
-	pub type System = frame_system;
-	#[runtime::pallet_index(1)]
-	pub type Balances = pallet_balances;
-	#[runtime::pallet_index(2)]
-	pub type Fees = pallet_pgt_fees;
-}
-
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<u64>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type AccountStore = System;
-	type ExistentialDeposit = ConstU64<10>;
+pgt_pallet_support::mock_runtime! {
+	account: u64, balance: u64, existential_deposit: 10;
+	3 => Fees: pallet_pgt_fees,
 }
 
 pub const TREASURY: u64 = 100;

@@ -2,7 +2,7 @@
 //! backups and serving contributors the configuration allows.
 
 use super::*;
-use crate::pallet::{Games, Pallet as SessionsPallet, Sessions};
+use crate::pallet::{Games, Live, Pallet as SessionsPallet};
 use alloc::vec::Vec;
 use pgt_primitives::contributors::Requirements;
 use polkadot_sdk::{
@@ -46,7 +46,7 @@ fn request<T: Config>(player: &T::AccountId, candidates: Vec<T::AccountId>) -> S
 
 /// A receipt for the current host of `id` adding `seconds` to what it had, signed by the player.
 fn host_receipt<T: Config>(id: SessionId, seconds: u32) -> (ReceiptOf<T>, T::Signature) {
-	let s = Sessions::<T>::get(id).expect("live");
+	let s = Live::<T>::get(id).expect("live");
 	let had = s.served.iter().find(|e| e.contributor == s.host).map_or(0, |e| e.seconds_served);
 	let receipt = Receipt {
 		session: id,
@@ -67,7 +67,7 @@ fn host_receipt<T: Config>(id: SessionId, seconds: u32) -> (ReceiptOf<T>, T::Sig
 fn loaded_session<T: Config>(player: &T::AccountId, first_contributor: u32) -> SessionId {
 	let servers = T::MaxBackups::get() + 1;
 	let id = request::<T>(player, contributors::<T>(first_contributor, servers));
-	let host = Sessions::<T>::get(id).expect("live").host;
+	let host = Live::<T>::get(id).expect("live").host;
 	SessionsPallet::<T>::do_accept_session(host, id).expect("the host accepts");
 	for _ in 0..T::MaxBackups::get() {
 		let (r, sig) = host_receipt::<T>(id, 60);
@@ -103,17 +103,17 @@ mod benchmarks {
 			T::MaxRate::get(),
 			candidates,
 		);
-		assert!(Sessions::<T>::contains_key(id));
+		assert!(Live::<T>::contains_key(id));
 	}
 
 	#[benchmark]
 	fn accept_session() {
 		let player = player::<T>();
 		let id = request::<T>(&player, contributors::<T>(0, T::MaxBackups::get() + 1));
-		let host = Sessions::<T>::get(id).expect("live").host;
+		let host = Live::<T>::get(id).expect("live").host;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(host), id);
-		assert!(matches!(Sessions::<T>::get(id).map(|s| s.state), Some(SessionState::Active { .. })));
+		assert!(matches!(Live::<T>::get(id).map(|s| s.state), Some(SessionState::Active { .. })));
 	}
 
 	#[benchmark]
@@ -124,19 +124,19 @@ mod benchmarks {
 		let counter = receipt.counter;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(player), id, receipt, signature);
-		assert_eq!(Sessions::<T>::get(id).map(|s| s.last_counter), Some(counter));
+		assert_eq!(Live::<T>::get(id).map(|s| s.last_counter), Some(counter));
 	}
 
 	#[benchmark]
 	fn failover() {
 		let player = player::<T>();
 		let id = request::<T>(&player, contributors::<T>(0, T::MaxBackups::get() + 1));
-		let host = Sessions::<T>::get(id).expect("live").host;
+		let host = Live::<T>::get(id).expect("live").host;
 		SessionsPallet::<T>::do_accept_session(host.clone(), id).expect("the host accepts");
 		let (receipt, signature) = host_receipt::<T>(id, 60);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(player), id, receipt, signature);
-		assert!(Sessions::<T>::get(id).is_some_and(|s| s.host != host));
+		assert!(Live::<T>::get(id).is_some_and(|s| s.host != host));
 	}
 
 	#[benchmark]
@@ -161,7 +161,7 @@ mod benchmarks {
 			handled = SessionsPallet::<T>::process_timeouts(at);
 		}
 		assert_eq!(handled, n);
-		assert!(ids.iter().all(|id| Csus::<T>::contains_key(id)));
+		assert!(ids.iter().all(Csus::<T>::contains_key));
 	}
 
 	#[benchmark]

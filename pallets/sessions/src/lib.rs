@@ -40,8 +40,16 @@
 //! [`Pallet::contributor_rate`].
 //!
 //! ## Timeouts
-//! Deadlines are kept in a per-block queue ([`Timeouts`]), at most
-//! [`Config::MaxTimeoutsPerBlock`] per block, processed in `on_initialize`.
+//! Deadlines are kept in a per-block queue ([`Timeouts`], a
+//! [`pgt_pallet_support::deadlines::DeadlineQueue`]), at most [`Config::MaxTimeoutsPerBlock`] per
+//! block, a deadline landing at most [`pgt_pallet_support::deadlines::MAX_SLIP`] blocks late,
+//! processed in `on_initialize`.
+//!
+//! ## Where things are
+//! Declarations here; requesting and accepting in `matching.rs`, receipts and failover in
+//! `receipts.rs`, settlement and ending in `settlement.rs`, the rate in `rate.rs`, deadlines in
+//! `timeouts.rs`, the [`SessionWork`](pgt_primitives::sessions::SessionWork) implementation in
+//! `impl_session_work.rs`, the invariants in `try_state.rs`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -50,17 +58,22 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod impl_session_work;
 mod matching;
 #[cfg(test)]
 mod mock;
+mod rate;
 mod receipts;
 mod settlement;
+#[cfg(any(test, feature = "runtime-benchmarks", feature = "test-utils"))]
+pub mod testing_utils;
 #[cfg(test)]
 mod tests;
 mod timeouts;
+#[cfg(any(feature = "std", feature = "try-runtime"))]
+mod try_state;
 pub mod types;
 pub mod weights;
-mod work;
 
 pub use pgt_primitives::sessions::{ComplexityTier, GameId, Receipt, SessionId};
 pub use types::*;
@@ -98,7 +111,7 @@ pub mod pallet {
 		frame_system::pallet_prelude::*,
 		sp_core::H256,
 		sp_runtime::{
-			traits::{IdentifyAccount, Saturating, Verify},
+			traits::{IdentifyAccount, Verify},
 			Perbill, Percent,
 		},
 	};
@@ -106,37 +119,116 @@ pub mod pallet {
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
+	/// Defaults for mock runtimes: `#[derive_impl(config_preludes::TestDefaultConfig)]` and set
+	/// only the types that name other pallets (`Currency`, `Registry`, `UnixTime`, `Treasury`).
+	pub mod config_preludes {
+		use super::*;
+		use polkadot_sdk::frame_system;
+		use polkadot_sdk::{
+			frame_support::{
+				derive_impl, register_default_impl,
+				traits::{ConstU128, ConstU32, ConstU64},
+			},
+			frame_system::EnsureRoot,
+			sp_runtime::{traits::Verify, MultiSignature},
+		};
+
+		/// Blocks a host has to accept in the test defaults.
+		pub const ACCEPT_TIMEOUT: u64 = 5;
+		/// Blocks without a receipt before a session settles, in the test defaults.
+		pub const RECEIPT_TIMEOUT: u64 = 10;
+		/// Blocks a CSU record is kept, in the test defaults.
+		pub const CSU_RETENTION: u64 = 50;
+		/// The lowest base rate per compute-hour, in the test defaults.
+		pub const MIN_RATE: u128 = 3_600;
+		/// The highest base rate per compute-hour, in the test defaults.
+		pub const MAX_RATE: u128 = 3_600_000_000;
+
+		/// Sessions' defaults for tests: 30 % burned, 10 % to the treasury, 2 backups, 5
+		/// candidates, 10 hours at most, 4 deadlines per block; sr25519/ed25519 receipts
+		/// (`MultiSignature`); Root edits the game catalogue.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			#[inject_runtime_type]
+			type RuntimeEvent = ();
+			#[inject_runtime_type]
+			type RuntimeHoldReason = ();
+			type Signature = MultiSignature;
+			type Signer = <MultiSignature as Verify>::Signer;
+			type GameOrigin = EnsureRoot<Self::AccountId>;
+			type BurnShare = BurnShare;
+			type TreasuryShare = TreasuryShare;
+			type MaxBackups = ConstU32<2>;
+			type MaxCandidates = ConstU32<5>;
+			type MaxSessionSeconds = ConstU32<36_000>;
+			type AcceptTimeout = ConstU64<ACCEPT_TIMEOUT>;
+			type ReceiptTimeout = ConstU64<RECEIPT_TIMEOUT>;
+			type CsuRetention = ConstU64<CSU_RETENTION>;
+			type MaxTimeoutsPerBlock = ConstU32<4>;
+			type MinRate = ConstU128<MIN_RATE>;
+			type MaxRate = ConstU128<MAX_RATE>;
+			type TargetUtilisation = TargetUtilisation;
+			type MaxRateStep = MaxRateStep;
+			type WeightInfo = ();
+		}
+
+		polkadot_sdk::frame_support::parameter_types! {
+			/// 30 % of every payment burned.
+			pub const BurnShare: Percent = Percent::from_percent(30);
+			/// 10 % of every payment to the treasury.
+			pub const TreasuryShare: Percent = Percent::from_percent(10);
+			/// The rate aims at half the online slots in use.
+			pub const TargetUtilisation: Perbill = Perbill::from_percent(50);
+			/// The rate moves by at most 12.5 % a block.
+			pub const MaxRateStep: Perbill = Perbill::from_parts(125_000_000);
+		}
+	}
+
 	/// Configuration of sessions.
-	#[pallet::config]
+	#[pallet::config(with_default)]
 	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// The overarching event type.
+		#[pallet::no_default_bounds]
 		#[allow(deprecated)]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
 		/// The currency sessions are paid in (PGT).
+		#[pallet::no_default]
 		type Currency: fungible::Inspect<Self::AccountId>
 			+ fungible::Mutate<Self::AccountId>
 			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
 		/// The overarching hold reason.
+		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The contributor registry (availability, reputation, slots).
+		#[pallet::no_default]
 		type Registry: ContributorRegistry<Self::AccountId>;
 
 		/// The signature players sign receipts with.
+		#[pallet::no_default_bounds]
 		type Signature: Verify<Signer = Self::Signer> + Parameter;
 
 		/// The public key behind a signature; identifies an account.
+		#[pallet::no_default_bounds]
 		type Signer: IdentifyAccount<AccountId = Self::AccountId>;
 
 		/// Wall-clock time of the current block (for the task package and CSU record).
+		#[pallet::no_default]
 		type UnixTime: UnixTime;
 
 		/// Who may add, change or remove games in the catalogue.
+		#[pallet::no_default_bounds]
 		type GameOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The treasury account, which receives `TreasuryShare` of every payment.
+		#[pallet::no_default]
 		type Treasury: Get<Self::AccountId>;
 
 		/// Share of every payment that is burned.
@@ -162,14 +254,17 @@ pub mod pallet {
 
 		/// Blocks the host has to accept.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type AcceptTimeout: Get<BlockNumberFor<Self>>;
 
 		/// Blocks without a new receipt after which an active session settles.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type ReceiptTimeout: Get<BlockNumberFor<Self>>;
 
 		/// Blocks a CSU record stays in storage after settlement.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type CsuRetention: Get<BlockNumberFor<Self>>;
 
 		/// Most deadlines that fall in one block.
@@ -178,10 +273,12 @@ pub mod pallet {
 
 		/// The base rate never falls below this (per compute-hour).
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type MinRate: Get<BalanceOf<Self>>;
 
 		/// The base rate never rises above this (per compute-hour).
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type MaxRate: Get<BalanceOf<Self>>;
 
 		/// Utilisation of the online session slots the base rate aims at.
@@ -197,6 +294,7 @@ pub mod pallet {
 
 		/// Signs receipts in benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
+		#[pallet::no_default]
 		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::Signature>;
 	}
 
@@ -216,9 +314,9 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextSessionId<T: Config> = StorageValue<_, SessionId, ValueQuery>;
 
-	/// Sessions that are awaiting acceptance or running.
+	/// Live sessions: awaiting acceptance or running. Removed when cancelled or settled.
 	#[pallet::storage]
-	pub type Sessions<T: Config> = StorageMap<_, Twox64Concat, SessionId, SessionInfo<T>>;
+	pub type Live<T: Config> = StorageMap<_, Twox64Concat, SessionId, SessionInfo<T>>;
 
 	/// CSU records of settled sessions, kept for `CsuRetention` blocks.
 	#[pallet::storage]
@@ -432,6 +530,11 @@ pub mod pallet {
 			assert!(T::MinRate::get() <= T::MaxRate::get(), "MinRate must not exceed MaxRate");
 			assert!(T::MaxTimeoutsPerBlock::get() > 0, "deadlines need room");
 		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::check_invariants()
+		}
 	}
 
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
@@ -520,87 +623,12 @@ pub mod pallet {
 
 		/// A session that is awaiting acceptance or running.
 		pub fn session(session: SessionId) -> Option<SessionInfo<T>> {
-			Sessions::<T>::get(session)
+			Live::<T>::get(session)
 		}
 
 		/// The CSU record of a settled session (while retained).
 		pub fn csu(session: SessionId) -> Option<CsuRecord<T>> {
 			Csus::<T>::get(session)
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// See [`Pallet::accept_session`].
-		pub fn do_accept_session(who: T::AccountId, id: SessionId) -> DispatchResult {
-			Sessions::<T>::try_mutate(id, |s| {
-				let s = s.as_mut().ok_or(Error::<T>::UnknownSession)?;
-				ensure!(s.host == who, Error::<T>::NotHost);
-				ensure!(matches!(s.state, SessionState::AwaitingAccept { .. }), Error::<T>::NotAwaitingAccept);
-				let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-				let deadline = now.saturating_add(T::ReceiptTimeout::get());
-				Self::schedule(deadline, id, Timeout::Receipt)?;
-				s.rate = Self::rate_of(&who, s.complexity).min(s.max_rate);
-				s.state = SessionState::Active { since: now, deadline };
-				Self::deposit_event(Event::SessionAccepted { session: id, host: who, rate: s.rate });
-				Ok(())
-			})
-		}
-
-		/// See [`Pallet::end_session`].
-		pub fn do_end_session(who: T::AccountId, id: SessionId) -> DispatchResult {
-			let session = Sessions::<T>::get(id).ok_or(Error::<T>::UnknownSession)?;
-			let reason = if who == session.player {
-				if matches!(session.state, SessionState::AwaitingAccept { .. }) {
-					// Nothing was served: a cancellation, not a settlement.
-					T::Registry::release_slot(&session.host);
-					OccupiedSlots::<T>::mutate(|n| *n = n.saturating_sub(1));
-					Self::cancel(id, session);
-					return Ok(());
-				}
-				EndReason::Player
-			} else if who == session.host {
-				ensure!(matches!(session.state, SessionState::Active { .. }), Error::<T>::NotActive);
-				EndReason::Host
-			} else {
-				return Err(Error::<T>::NotPlayerOrHost.into());
-			};
-			Self::settle(id, session, reason);
-			Ok(())
-		}
-
-		/// A contributor's rate for a game of `tier`: base × tier × reputation multiplier.
-		pub fn rate_of(contributor: &T::AccountId, tier: ComplexityTier) -> BalanceOf<T> {
-			use polkadot_sdk::sp_runtime::SaturatedConversion;
-			let base: u128 = BaseRate::<T>::get().saturated_into();
-			pgt_primitives::rate::contributor_rate(base, tier, T::Registry::reputation(contributor)).saturated_into()
-		}
-
-		/// Moves the base rate one step toward the target utilisation.
-		pub fn update_base_rate() {
-			use polkadot_sdk::sp_runtime::SaturatedConversion;
-			let params = pgt_primitives::rate::RateParams {
-				target: T::TargetUtilisation::get(),
-				max_step: T::MaxRateStep::get(),
-				min_rate: T::MinRate::get().saturated_into(),
-				max_rate: T::MaxRate::get().saturated_into(),
-			};
-			let next = pgt_primitives::rate::next_base_rate(
-				BaseRate::<T>::get().saturated_into(),
-				OccupiedSlots::<T>::get(),
-				T::Registry::online_capacity(),
-				&params,
-			);
-			BaseRate::<T>::put(next.saturated_into::<BalanceOf<T>>());
-		}
-
-		/// The genesis hash receipts are bound to.
-		pub(crate) fn genesis_hash() -> T::Hash {
-			polkadot_sdk::frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
-		}
-
-		/// Whether `signature` is the player's over `receipt` on this chain.
-		pub(crate) fn player_signed(player: &T::AccountId, receipt: &ReceiptOf<T>, signature: &T::Signature) -> bool {
-			signature.verify(&receipt.signing_payload(&Self::genesis_hash())[..], player)
 		}
 	}
 }

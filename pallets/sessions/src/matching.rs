@@ -1,7 +1,7 @@
-//! Requesting a session: checking the request, choosing host, backups and standby from the
-//! player's candidates, and putting the escrow on hold.
+//! Requesting and accepting a session: checking the request, choosing host, backups and standby
+//! from the player's candidates, putting the escrow on hold, and the host's acceptance.
 
-use crate::{pallet::*, BalanceOf, ComplexityTier, GameId, SessionInfo, SessionState, TaskPackage, Timeout};
+use crate::{pallet::*, BalanceOf, ComplexityTier, GameId, SessionId, SessionInfo, SessionState, TaskPackage, Timeout};
 use alloc::vec::Vec;
 use codec::Encode;
 use pgt_primitives::contributors::{ContributorRegistry, Requirements};
@@ -17,7 +17,7 @@ use polkadot_sdk::{
 
 impl<T: Config> Pallet<T> {
 	/// See [`Pallet::request_session`].
-	pub fn do_request_session(
+	pub(crate) fn do_request_session(
 		player: T::AccountId,
 		game: GameId,
 		requirements: Requirements,
@@ -68,7 +68,7 @@ impl<T: Config> Pallet<T> {
 			escrow,
 			task_hash: task.hash,
 		});
-		Sessions::<T>::insert(
+		Live::<T>::insert(
 			id,
 			SessionInfo {
 				player,
@@ -90,6 +90,22 @@ impl<T: Config> Pallet<T> {
 		);
 		NextSessionId::<T>::put(id.saturating_add(1));
 		Ok(())
+	}
+
+	/// See [`Pallet::accept_session`].
+	pub(crate) fn do_accept_session(who: T::AccountId, id: SessionId) -> DispatchResult {
+		Live::<T>::try_mutate(id, |s| {
+			let s = s.as_mut().ok_or(Error::<T>::UnknownSession)?;
+			ensure!(s.host == who, Error::<T>::NotHost);
+			ensure!(matches!(s.state, SessionState::AwaitingAccept { .. }), Error::<T>::NotAwaitingAccept);
+			let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+			let deadline = now.saturating_add(T::ReceiptTimeout::get());
+			Self::schedule(deadline, id, Timeout::Receipt)?;
+			s.rate = Self::rate_of(&who, s.complexity).min(s.max_rate);
+			s.state = SessionState::Active { since: now, deadline };
+			Self::deposit_event(Event::SessionAccepted { session: id, host: who, rate: s.rate });
+			Ok(())
+		})
 	}
 
 	/// The candidates that can serve now at a rate within `max_rate`, in the player's order.

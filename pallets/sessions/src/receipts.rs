@@ -8,33 +8,37 @@ use pgt_primitives::{
 };
 use polkadot_sdk::{
 	frame_support::{ensure, traits::Get},
+	frame_system::pallet_prelude::BlockNumberFor,
 	sp_io::hashing::blake2_256,
-	sp_runtime::{traits::Saturating, DispatchResult},
+	sp_runtime::{
+		traits::{Saturating, Verify, Zero},
+		DispatchResult,
+	},
 };
 
 impl<T: Config> Pallet<T> {
 	/// See [`Pallet::submit_receipt`].
-	pub fn do_submit_receipt(
+	pub(crate) fn do_submit_receipt(
 		who: T::AccountId,
 		id: SessionId,
 		receipt: ReceiptOf<T>,
 		signature: T::Signature,
 	) -> DispatchResult {
-		let mut s = Sessions::<T>::get(id).ok_or(Error::<T>::UnknownSession)?;
+		let mut s = Live::<T>::get(id).ok_or(Error::<T>::UnknownSession)?;
 		ensure!(Self::is_participant(&s, &who), Error::<T>::NotParticipant);
 		Self::apply_receipt(id, &mut s, receipt, &signature)?;
-		Sessions::<T>::insert(id, s);
+		Live::<T>::insert(id, s);
 		Ok(())
 	}
 
 	/// See [`Pallet::failover`].
-	pub fn do_failover(
+	pub(crate) fn do_failover(
 		who: T::AccountId,
 		id: SessionId,
 		receipt: ReceiptOf<T>,
 		signature: T::Signature,
 	) -> DispatchResult {
-		let mut s = Sessions::<T>::get(id).ok_or(Error::<T>::UnknownSession)?;
+		let mut s = Live::<T>::get(id).ok_or(Error::<T>::UnknownSession)?;
 		ensure!(who == s.player || s.backups.contains(&who), Error::<T>::NotPlayerOrBackup);
 		ensure!(matches!(s.state, SessionState::Active { .. }), Error::<T>::NotActive);
 		ensure!(!s.backups.is_empty(), Error::<T>::NoBackup);
@@ -45,7 +49,7 @@ impl<T: Config> Pallet<T> {
 		OccupiedSlots::<T>::mutate(|n| *n = n.saturating_sub(1));
 		T::Registry::record_outcome(&from, Outcome::failure(WEIGHT_UNIT), 0);
 		Self::deposit_event(Event::FailedOver { session: id, from, to: s.host.clone() });
-		Sessions::<T>::insert(id, s);
+		Live::<T>::insert(id, s);
 		Ok(())
 	}
 
@@ -114,5 +118,15 @@ impl<T: Config> Pallet<T> {
 			seconds_billed: receipt.billed_seconds(),
 		});
 		Ok(())
+	}
+
+	/// The genesis hash receipts are bound to.
+	pub(crate) fn genesis_hash() -> T::Hash {
+		polkadot_sdk::frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+	}
+
+	/// Whether `signature` is the player's over `receipt` on this chain.
+	pub(crate) fn player_signed(player: &T::AccountId, receipt: &ReceiptOf<T>, signature: &T::Signature) -> bool {
+		signature.verify(&receipt.signing_payload(&Self::genesis_hash())[..], player)
 	}
 }

@@ -1,11 +1,12 @@
-//! Settlement: paying contributors from the escrow, burning and funding the treasury, refunding
-//! the rest, and writing the CSU record.
+//! Ending and settlement: [`Pallet::end_session`]; paying contributors from the escrow, burning
+//! and funding the treasury, refunding the rest, and writing the CSU record.
 
-use crate::{pallet::*, BalanceOf, CsuRecord, CsuShare, EndReason, SessionId, SessionInfo, Timeout};
+use crate::{pallet::*, BalanceOf, CsuRecord, CsuShare, EndReason, SessionId, SessionInfo, SessionState, Timeout};
 use alloc::vec::Vec;
 use pgt_primitives::{contributors::ContributorRegistry, rate::cost_of_seconds, reputation::Outcome};
 use polkadot_sdk::{
 	frame_support::{
+		ensure,
 		traits::{
 			fungible::MutateHold,
 			tokens::{Fortitude, Precision, Restriction},
@@ -15,11 +16,33 @@ use polkadot_sdk::{
 	},
 	sp_runtime::{
 		traits::{Saturating, Zero},
-		SaturatedConversion,
+		DispatchResult, SaturatedConversion,
 	},
 };
 
 impl<T: Config> Pallet<T> {
+	/// See [`Pallet::end_session`].
+	pub(crate) fn do_end_session(who: T::AccountId, id: SessionId) -> DispatchResult {
+		let session = Live::<T>::get(id).ok_or(Error::<T>::UnknownSession)?;
+		let reason = if who == session.player {
+			if matches!(session.state, SessionState::AwaitingAccept { .. }) {
+				// Nothing was served: a cancellation, not a settlement.
+				T::Registry::release_slot(&session.host);
+				OccupiedSlots::<T>::mutate(|n| *n = n.saturating_sub(1));
+				Self::cancel(id, session);
+				return Ok(());
+			}
+			EndReason::Player
+		} else if who == session.host {
+			ensure!(matches!(session.state, SessionState::Active { .. }), Error::<T>::NotActive);
+			EndReason::Host
+		} else {
+			return Err(Error::<T>::NotPlayerOrHost.into());
+		};
+		Self::settle(id, session, reason);
+		Ok(())
+	}
+
 	/// Settles session `id` on its latest receipts. Never fails: an amount that cannot go where
 	/// it should (an account that cannot exist) is burned and reported as burned.
 	pub(crate) fn settle(id: SessionId, s: SessionInfo<T>, end_reason: EndReason) {
@@ -134,7 +157,7 @@ impl<T: Config> Pallet<T> {
 		// Without room in the queue the record just stays longer.
 		let _ = Self::schedule(now.saturating_add(T::CsuRetention::get()), id, Timeout::PruneCsu);
 		Csus::<T>::insert(id, csu.clone());
-		Sessions::<T>::remove(id);
+		Live::<T>::remove(id);
 		Self::deposit_event(Event::SessionSettled { session: id, csu });
 	}
 }

@@ -1,6 +1,9 @@
-//! The deadline queue: accept timeouts, receipt timeouts and CSU pruning.
+//! Deadlines: accept timeouts, receipt timeouts and CSU pruning, kept in [`Timeouts`] through the
+//! shared [`DeadlineQueue`] (its slip rule: a deadline lands at most
+//! [`pgt_pallet_support::deadlines::MAX_SLIP`] blocks late, never early).
 
 use crate::{pallet::*, SessionId, SessionState, Timeout};
+use pgt_pallet_support::deadlines::DeadlineQueue;
 use pgt_primitives::contributors::ContributorRegistry;
 use polkadot_sdk::{
 	frame_support::traits::{fungible::MutateHold, tokens::Precision, Get},
@@ -8,26 +11,24 @@ use polkadot_sdk::{
 	sp_runtime::{traits::Saturating, DispatchError},
 };
 
-/// How many blocks past the wanted one a deadline may slip when blocks are full of deadlines.
-const MAX_SLIP: u32 = 16;
+/// The deadline queue kept in [`Timeouts`].
+pub(crate) type Queue<T> =
+	DeadlineQueue<Timeouts<T>, BlockNumberFor<T>, (SessionId, Timeout), <T as Config>::MaxTimeoutsPerBlock>;
 
 impl<T: Config> Pallet<T> {
-	/// Queues `what` for `session` at block `at`, or the first of the next `MAX_SLIP` blocks with
-	/// room.
-	pub(crate) fn schedule(at: BlockNumberFor<T>, session: SessionId, what: Timeout) -> Result<(), DispatchError> {
-		let mut block = at;
-		for _ in 0..MAX_SLIP {
-			if Timeouts::<T>::mutate(block, |q| q.try_push((session, what)).is_ok()) {
-				return Ok(());
-			}
-			block = block.saturating_add(1u32.into());
-		}
-		Err(Error::<T>::TooManyTimeouts.into())
+	/// Queues `what` for `session` at block `at`, or up to `MAX_SLIP` blocks later; returns the
+	/// block.
+	pub(crate) fn schedule(
+		at: BlockNumberFor<T>,
+		session: SessionId,
+		what: Timeout,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		Queue::<T>::schedule(at, (session, what)).map_err(|_| Error::<T>::TooManyTimeouts.into())
 	}
 
 	/// Handles every deadline of block `now`; returns how many.
 	pub fn process_timeouts(now: BlockNumberFor<T>) -> u32 {
-		let due = Timeouts::<T>::take(now);
+		let due = Queue::<T>::take(now);
 		let handled = due.len() as u32;
 		for (id, what) in due {
 			match what {
@@ -42,7 +43,7 @@ impl<T: Config> Pallet<T> {
 	/// The host did not accept: ask the first backup, else the first standby candidate that can
 	/// still serve, else cancel the session.
 	fn accept_timed_out(id: SessionId, now: BlockNumberFor<T>) {
-		let Some(mut s) = Sessions::<T>::get(id) else { return };
+		let Some(mut s) = Live::<T>::get(id) else { return };
 		let SessionState::AwaitingAccept { deadline } = s.state else { return };
 		if deadline > now {
 			return;
@@ -70,7 +71,7 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::AcceptTimedOut { session: id, host: old, next: Some(host.clone()) });
 				s.host = host;
 				s.state = SessionState::AwaitingAccept { deadline };
-				Sessions::<T>::insert(id, s);
+				Live::<T>::insert(id, s);
 			},
 			next => {
 				// No one left (or no room to wait for one): give up and refund.
@@ -87,7 +88,7 @@ impl<T: Config> Pallet<T> {
 	/// No receipt since the deadline was set: settle on the latest one. A receipt that came in
 	/// the meantime moved the deadline, so look again then.
 	fn receipt_timed_out(id: SessionId, now: BlockNumberFor<T>) {
-		let Some(s) = Sessions::<T>::get(id) else { return };
+		let Some(s) = Live::<T>::get(id) else { return };
 		let SessionState::Active { deadline, .. } = s.state else { return };
 		if deadline > now {
 			if Self::schedule(deadline, id, Timeout::Receipt).is_err() {
@@ -106,7 +107,7 @@ impl<T: Config> Pallet<T> {
 		OccupiedSlots::<T>::mutate(|n| *n = n.saturating_sub(s.backups.len() as u32));
 		let refunded = T::Currency::release(&HoldReason::Escrow.into(), &s.player, s.escrow, Precision::BestEffort)
 			.unwrap_or_default();
-		Sessions::<T>::remove(id);
+		Live::<T>::remove(id);
 		Self::deposit_event(Event::SessionCancelled { session: id, refunded });
 	}
 }

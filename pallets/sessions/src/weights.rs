@@ -66,8 +66,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Sessions::Games` (r:1 w:0)
 	/// Proof: `Sessions::Games` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:8 w:3)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:8 w:3)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::BaseRate` (r:1 w:0)
 	/// Proof: `Sessions::BaseRate` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::NextSessionId` (r:1 w:1)
@@ -82,8 +82,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sessions::OccupiedSlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:0 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:0 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 8]`.
 	fn request_session(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
@@ -98,14 +98,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(Weight::from_parts(0, 3302).saturating_mul(c.into()))
 	}
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::Timeouts` (r:1 w:1)
 	/// Proof: `Sessions::Timeouts` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::BaseRate` (r:1 w:0)
 	/// Proof: `Sessions::BaseRate` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:1 w:0)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:0)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	fn accept_session() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `769`
@@ -115,8 +115,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn submit_receipt() -> Weight {
@@ -128,12 +128,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::OccupiedSlots` (r:1 w:1)
 	/// Proof: `Sessions::OccupiedSlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn failover() -> Weight {
@@ -145,14 +145,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:5 w:5)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:3 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:3 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::OccupiedSlots` (r:1 w:1)
 	/// Proof: `Sessions::OccupiedSlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::Leaderboard` (r:1 w:1)
@@ -174,14 +174,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Sessions::Timeouts` (r:2 w:2)
 	/// Proof: `Sessions::Timeouts` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:32 w:32)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:32 w:32)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:98 w:98)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:96 w:32)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:96 w:32)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::OccupiedSlots` (r:1 w:1)
 	/// Proof: `Sessions::OccupiedSlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::Leaderboard` (r:1 w:1)
@@ -236,8 +236,8 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Sessions::Games` (r:1 w:0)
 	/// Proof: `Sessions::Games` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:8 w:3)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:8 w:3)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::BaseRate` (r:1 w:0)
 	/// Proof: `Sessions::BaseRate` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::NextSessionId` (r:1 w:1)
@@ -252,8 +252,8 @@ impl WeightInfo for () {
 	/// Proof: `Sessions::OccupiedSlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:0 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:0 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 8]`.
 	fn request_session(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
@@ -268,14 +268,14 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 			.saturating_add(Weight::from_parts(0, 3302).saturating_mul(c.into()))
 	}
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::Timeouts` (r:1 w:1)
 	/// Proof: `Sessions::Timeouts` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::BaseRate` (r:1 w:0)
 	/// Proof: `Sessions::BaseRate` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:1 w:0)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:0)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	fn accept_session() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `769`
@@ -285,8 +285,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn submit_receipt() -> Weight {
@@ -298,12 +298,12 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:1 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:1 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::OccupiedSlots` (r:1 w:1)
 	/// Proof: `Sessions::OccupiedSlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn failover() -> Weight {
@@ -315,14 +315,14 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:5 w:5)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:3 w:1)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:3 w:1)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::OccupiedSlots` (r:1 w:1)
 	/// Proof: `Sessions::OccupiedSlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::Leaderboard` (r:1 w:1)
@@ -344,14 +344,14 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Sessions::Timeouts` (r:2 w:2)
 	/// Proof: `Sessions::Timeouts` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:32 w:32)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:32 w:32)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:98 w:98)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:96 w:32)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:96 w:32)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `Sessions::OccupiedSlots` (r:1 w:1)
 	/// Proof: `Sessions::OccupiedSlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Contributors::Leaderboard` (r:1 w:1)

@@ -56,7 +56,7 @@ fn generate<A: Encode, B: Encode + From<u64>, N: Encode + From<u32> + Copy>(
 	note_len: usize,
 ) -> Fixture<A, B, N> {
 	let pk = load_insecure_dev_proving_key().expect("committed dev proving key");
-	let mut rng = ChaCha20Rng::seed_from_u64(2026_12_01);
+	let mut rng = ChaCha20Rng::seed_from_u64(20_261_201);
 	let sk = Fr::from(4242u64);
 	let owner = public_key(sk);
 	let note = |value: u64, blinding: u64| Note { value, owner, blinding: Fr::from(blinding) };

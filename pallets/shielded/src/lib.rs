@@ -22,6 +22,11 @@
 //!
 //! The verifying key is set by Root ([`Pallet::set_verifying_key`]), versioned. The dev chain's
 //! key comes from the **INSECURE dev setup** (`pgt-zk`); see `docs/shielded.md`.
+//!
+//! ## Where things are
+//! Declarations here; transactions in `transact.rs`, verifying keys in `keys.rs`, the pool
+//! account and its roots in `pool.rs`, proof verification in [`verifier`], the invariants in
+//! `try_state.rs`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -33,10 +38,15 @@ mod benchmarking;
 #[cfg(test)]
 mod fixture_gen;
 pub mod fixtures;
+mod keys;
 #[cfg(test)]
 mod mock;
+mod pool;
 #[cfg(test)]
 mod tests;
+mod transact;
+#[cfg(any(feature = "std", feature = "try-runtime"))]
+mod try_state;
 pub mod types;
 pub mod verifier;
 pub mod weights;
@@ -85,14 +95,50 @@ pub mod pallet {
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
+	/// Defaults for mock runtimes: `#[derive_impl(config_preludes::TestDefaultConfig)]` and set
+	/// `Currency`.
+	pub mod config_preludes {
+		use super::*;
+		use polkadot_sdk::frame_support::{
+			derive_impl, register_default_impl,
+			traits::{ConstU32, ConstU64},
+		};
+		use polkadot_sdk::frame_system;
+
+		/// The shielded pool's defaults for tests: verification through the host calls, roots
+		/// valid for 5 blocks, notes of up to 128 bytes.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			#[inject_runtime_type]
+			type RuntimeEvent = ();
+			type Verifier = HostCallVerifier;
+			type PalletId = ShieldedPalletId;
+			type RootHistory = ConstU64<5>;
+			type MaxEncryptedNoteLen = ConstU32<128>;
+			type WeightInfo = ();
+		}
+
+		polkadot_sdk::frame_support::parameter_types! {
+			/// The pool account's id.
+			pub const ShieldedPalletId: PalletId = PalletId(*b"pgt/shld");
+		}
+	}
+
 	/// Configuration of the shielded pool.
-	#[pallet::config]
+	#[pallet::config(with_default)]
 	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// The overarching event type.
+		#[pallet::no_default_bounds]
 		#[allow(deprecated)]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
 		/// The currency held in the pool (PGT).
+		#[pallet::no_default]
 		type Currency: fungible::Mutate<Self::AccountId>;
 
 		/// How proofs are verified: [`HostCallVerifier`] in a runtime whose node registers the
@@ -105,6 +151,7 @@ pub mod pallet {
 
 		/// A root stays a valid anchor this many blocks after the block it was last current in.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type RootHistory: Get<BlockNumberFor<Self>>;
 
 		/// Most bytes of one encrypted note.
@@ -117,6 +164,7 @@ pub mod pallet {
 		/// Proven transactions for this runtime's types ([`fixtures`]: `fixtures::RUNTIME` for
 		/// AccountId32/u128/u32), which the benchmarks submit.
 		#[cfg(feature = "runtime-benchmarks")]
+		#[pallet::no_default]
 		type BenchmarkFixture: Get<&'static [u8]>;
 	}
 
@@ -259,6 +307,11 @@ pub mod pallet {
 			T::WeightInfo::block_hooks()
 		}
 
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::check_invariants()
+		}
+
 		/// Records the root at the end of a block in which the tree changed.
 		fn on_finalize(now: BlockNumberFor<T>) {
 			// A changed tree is always stored (by `transact`): read its root, don't rebuild it. An
@@ -331,159 +384,6 @@ pub mod pallet {
 		pub fn notes_from(from: u64, count: u32) -> Vec<(u64, FieldBytes, Vec<u8>)> {
 			let end = from.saturating_add(u64::from(count.min(256))).min(Self::tree().next_index);
 			(from..end).filter_map(|i| Notes::<T>::get(i).map(|(cm, note)| (i, cm, note.into_inner()))).collect()
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The pool account: it holds all shielded PGT.
-		pub fn pool_account() -> T::AccountId {
-			T::PalletId::get().into_account_truncating()
-		}
-
-		/// The note tree now.
-		pub fn tree() -> Frontier<TREE_DEPTH> {
-			match Tree::<T>::get() {
-				Some(t) => t.frontier(),
-				None => {
-					let mut f = Frontier::default();
-					let _ = f.insert(genesis_leaf());
-					f
-				},
-			}
-		}
-
-		/// The chain's genesis hash as the transactions' external data binds it.
-		pub fn genesis_hash() -> [u8; 32] {
-			let h = polkadot_sdk::frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
-			let mut out = [0u8; 32];
-			let bytes = h.as_ref();
-			let n = bytes.len().min(32);
-			out[..n].copy_from_slice(&bytes[..n]);
-			out
-		}
-
-		/// Whether `root` may be proven against now.
-		pub fn is_known_root(root: &FieldBytes) -> bool {
-			Self::is_anchor(root, &Self::tree())
-		}
-
-		/// Whether `root` is `tree`'s current root or a recent one.
-		fn is_anchor(root: &FieldBytes, tree: &Frontier<TREE_DEPTH>) -> bool {
-			*root == encode_field(&tree.root) || RecentRoots::<T>::contains_key(root)
-		}
-
-		/// The proof's public inputs for a transaction: `inputs` as given, the public amount
-		/// `ext_amount − fee` and the hash of the external data, the chain's genesis hash and the
-		/// encrypted notes. Amounts must already be checked to fit 64 bits.
-		pub(crate) fn public_inputs(
-			inputs: &TransactionInputs,
-			ext: &ExtDataOf<T>,
-			notes: [&[u8]; 2],
-		) -> [FieldBytes; PUBLIC_INPUTS] {
-			let fee: u128 = ext.fee.saturated_into();
-			let amount = pgt_zk::verify::public_amount(ext.ext_amount.saturating_sub(fee.saturated_into()));
-			[
-				inputs.root,
-				inputs.nullifiers[0],
-				inputs.nullifiers[1],
-				inputs.commitments[0],
-				inputs.commitments[1],
-				encode_field(&amount),
-				ext_data_hash(&Self::genesis_hash(), ext, &notes),
-			]
-		}
-
-		pub(crate) fn do_set_verifying_key(key: Vec<u8>) -> DispatchResult {
-			let (prepared, alpha_beta) = verifier::prepare_key(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
-			let key = StoredKey {
-				key: key.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,
-				alpha_beta: alpha_beta.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,
-				prepared: prepared.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?,
-			};
-			let version = KeyVersion::<T>::get().saturating_add(1);
-			VerifyingKeys::<T>::insert(version, key);
-			KeyVersion::<T>::put(version);
-			Self::deposit_event(Event::VerifyingKeySet { version });
-			Ok(())
-		}
-
-		pub(crate) fn do_transact(
-			who: &T::AccountId,
-			proof: &[u8],
-			inputs: TransactionInputs,
-			ext: ExtDataOf<T>,
-			encrypted_notes: [BoundedVec<u8, T::MaxEncryptedNoteLen>; 2],
-		) -> DispatchResult {
-			let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-			ensure!(now <= ext.expiry, Error::<T>::Expired);
-			let key = VerifyingKeys::<T>::get(KeyVersion::<T>::get()).ok_or(Error::<T>::NoVerifyingKey)?;
-
-			// Amounts: both fit 64 bits, so the public amount can't wrap the field.
-			let fee: u128 = ext.fee.saturated_into();
-			ensure!(
-				fee <= u128::from(u64::MAX) && ext.ext_amount.unsigned_abs() <= u128::from(u64::MAX),
-				Error::<T>::AmountOutOfRange
-			);
-			ensure!(fee == 0 || ext.relayer.is_some(), Error::<T>::FeeWithoutRelayer);
-			ensure!((ext.ext_amount < 0) == ext.recipient.is_some(), Error::<T>::BadRecipient);
-
-			ensure!(inputs.root != encode_field(&Frontier::<TREE_DEPTH>::empty_root()), Error::<T>::EmptyRoot);
-			// Read and decode the tree once: for the root check here and the insertions below.
-			let mut tree = Self::tree();
-			ensure!(Self::is_anchor(&inputs.root, &tree), Error::<T>::UnknownRoot);
-			ensure!(inputs.nullifiers[0] != inputs.nullifiers[1], Error::<T>::DuplicateNullifier);
-			for nf in &inputs.nullifiers {
-				ensure!(!Nullifiers::<T>::contains_key(nf), Error::<T>::NullifierSpent);
-			}
-			for value in inputs.nullifiers.iter().chain(core::iter::once(&inputs.root)) {
-				ensure!(decode_field(value).is_some(), Error::<T>::NonCanonicalInput);
-			}
-			// The commitments are the leaves appended below: decoded (and so checked) once.
-			let (Some(a), Some(b)) = (decode_field(&inputs.commitments[0]), decode_field(&inputs.commitments[1]))
-			else {
-				return Err(Error::<T>::NonCanonicalInput.into());
-			};
-
-			let public = Self::public_inputs(&inputs, &ext, [&encrypted_notes[0], &encrypted_notes[1]]);
-			T::Verifier::verify(&key.prepared, &key.alpha_beta, proof, &public).map_err(|e| match e {
-				VerifyError::MalformedProof => Error::<T>::MalformedProof,
-				VerifyError::MalformedKey => Error::<T>::NoVerifyingKey,
-				VerifyError::NonCanonicalInput(_) => Error::<T>::NonCanonicalInput,
-				VerifyError::InvalidProof => Error::<T>::InvalidProof,
-			})?;
-
-			// The tree (on the copy read above; it fails only if full), then money (the caller may
-			// not have the amount), then storage.
-			let indices = tree.insert_pair(a, b).map_err(|_| Error::<T>::TreeFull)?;
-			let pool = Self::pool_account();
-			let amount: BalanceOf<T> =
-				ext.ext_amount.unsigned_abs().try_into().map_err(|_| Error::<T>::AmountOutOfRange)?;
-			if ext.ext_amount > 0 {
-				T::Currency::transfer(who, &pool, amount, Preservation::Preserve)?;
-			} else if let (true, Some(recipient)) = (ext.ext_amount < 0, &ext.recipient) {
-				T::Currency::transfer(&pool, recipient, amount, Preservation::Preserve)?;
-			}
-			if let Some(relayer) = &ext.relayer {
-				if !ext.fee.is_zero() {
-					T::Currency::transfer(&pool, relayer, ext.fee, Preservation::Preserve)?;
-				}
-			}
-
-			for nf in &inputs.nullifiers {
-				Nullifiers::<T>::insert(nf, now);
-			}
-			for ((index, cm), note) in [indices.0, indices.1].into_iter().zip(inputs.commitments).zip(encrypted_notes) {
-				Notes::<T>::insert(index, (cm, note.clone()));
-				Self::deposit_event(Event::NoteAdded { index, commitment: cm, encrypted_note: note });
-			}
-			Tree::<T>::put(TreeState::from(&tree));
-			TreeChanged::<T>::put(true);
-			Self::deposit_event(Event::Transacted {
-				nullifiers: inputs.nullifiers,
-				ext_amount: ext.ext_amount,
-				fee: ext.fee,
-			});
-			Ok(())
 		}
 	}
 }

@@ -1,72 +1,32 @@
-//! A minimal runtime for the shielded pool: System, Balances and this pallet, verifying with
+//! A minimal runtime for the shielded pool: System, Timestamp, Balances and this pallet, verifying with
 //! the BLS12-381 host functions (natively, in tests) and the committed INSECURE dev key.
 
 use crate as pallet_pgt_shielded;
-use polkadot_sdk::{
-	frame_support::{derive_impl, parameter_types, traits::ConstU64, PalletId},
-	frame_system, pallet_balances,
-	sp_runtime::BuildStorage,
-};
-
-type Block = frame_system::mocking::MockBlock<Test>;
-
-#[polkadot_sdk::frame_support::runtime]
-mod runtime {
-	#[runtime::runtime]
-	#[runtime::derive(
-		RuntimeCall,
-		RuntimeEvent,
-		RuntimeError,
-		RuntimeOrigin,
-		RuntimeTask,
-		RuntimeHoldReason,
-		RuntimeFreezeReason
-	)]
-	pub struct Test;
-
-	#[runtime::pallet_index(0)]
-	pub type System = frame_system;
-	#[runtime::pallet_index(1)]
-	pub type Balances = pallet_balances;
-	#[runtime::pallet_index(2)]
-	pub type Shielded = pallet_pgt_shielded;
-}
-
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<u64>;
-}
+pub use pgt_pallet_support::testing::CheckedExternalities;
+use polkadot_sdk::{frame_support::derive_impl, frame_system, pallet_balances, sp_runtime::BuildStorage};
 
 /// The existential deposit.
 pub const ED: u64 = 10;
 
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type AccountStore = System;
-	type ExistentialDeposit = ConstU64<ED>;
+pgt_pallet_support::mock_runtime! {
+	account: u64, balance: u64, existential_deposit: ED;
+	3 => Shielded: pallet_pgt_shielded,
 }
 
-parameter_types! {
-	pub const ShieldedPalletId: PalletId = PalletId(*b"pgt/shld");
-	pub const RootHistory: u64 = 5;
-	pub const MaxEncryptedNoteLen: u32 = 128;
-}
-
+#[derive_impl(pallet_pgt_shielded::config_preludes::TestDefaultConfig)]
 impl pallet_pgt_shielded::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
-	type Verifier = crate::HostCallVerifier;
-	type PalletId = ShieldedPalletId;
-	type RootHistory = RootHistory;
-	type MaxEncryptedNoteLen = MaxEncryptedNoteLen;
-	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkFixture = MockFixture;
 }
 
+/// Most bytes of an encrypted note here.
+pub type MaxEncryptedNoteLen = <Test as pallet_pgt_shielded::Config>::MaxEncryptedNoteLen;
+/// Blocks a root stays an anchor here.
+pub type RootHistory = <Test as pallet_pgt_shielded::Config>::RootHistory;
+
 #[cfg(feature = "runtime-benchmarks")]
-parameter_types! {
+polkadot_sdk::frame_support::parameter_types! {
 	pub MockFixture: &'static [u8] = crate::fixtures::MOCK;
 }
 
@@ -75,7 +35,7 @@ pub const RELAYER: u64 = 3;
 pub const FRESH: u64 = 4;
 
 /// Alice and the relayer hold 1,000; the pool starts with the existential deposit; the dev key.
-pub fn new_test_ext() -> polkadot_sdk::sp_io::TestExternalities {
+pub fn new_test_ext() -> CheckedExternalities {
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().expect("system genesis");
 	pallet_balances::GenesisConfig::<Test> { balances: vec![(ALICE, 1_000), (RELAYER, 1_000)], ..Default::default() }
 		.assimilate_storage(&mut t)
@@ -88,5 +48,5 @@ pub fn new_test_ext() -> polkadot_sdk::sp_io::TestExternalities {
 	.expect("shielded genesis");
 	let mut ext = polkadot_sdk::sp_io::TestExternalities::new(t);
 	ext.execute_with(|| System::set_block_number(1));
-	ext
+	CheckedExternalities::new(ext, Shielded::check_invariants)
 }

@@ -67,7 +67,7 @@ fn challenged_deadlines<T: Config>(c: &Commitment<T>) -> Result<(BlockNumberFor<
 
 impl<T: Config> Pallet<T> {
 	/// See [`Pallet::open_leaves`].
-	pub fn do_open_leaves(
+	pub(crate) fn do_open_leaves(
 		who: T::AccountId,
 		id: CommitmentId,
 		openings: BoundedVec<Opening, T::ChallengesPerWindow>,
@@ -94,7 +94,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// See [`Pallet::submit_verdicts`]. Returns whether this vote settled the commitment.
-	pub fn do_submit_verdicts(
+	pub(crate) fn do_submit_verdicts(
 		who: T::AccountId,
 		id: CommitmentId,
 		output_hashes: BoundedVec<H256, T::ChallengesPerWindow>,

@@ -59,17 +59,24 @@ fn deep_tree<T: Config>(k: u32) -> (H256, u32, Vec<TaskLeaf>, Vec<merkle::Merkle
 		root = BlakeTwo256::hash(&both);
 		proofs.iter_mut().for_each(|p| p.push(filler));
 	}
-	let proofs = proofs.into_iter().map(|p| BoundedVec::truncate_from(p)).collect();
+	let proofs = proofs.into_iter().map(BoundedVec::truncate_from).collect();
 	(root, count, leaves, proofs)
 }
+
+/// A challenged commitment: its id, the host, the auditors, the challenged leaves and their
+/// proofs.
+type Challenged<T> = (
+	CommitmentId,
+	<T as polkadot_sdk::frame_system::Config>::AccountId,
+	Vec<<T as polkadot_sdk::frame_system::Config>::AccountId>,
+	Vec<TaskLeaf>,
+	Vec<merkle::MerkleProof>,
+);
 
 /// A commitment by a host serving a session, challenged on leaves `0..k` of a deep tree, with
 /// `AuditorsPerLeaf` auditors; leaves opened if `opened`. Returns its id, the host, the auditors
 /// and the leaves.
-fn challenged<T: Config>(
-	k: u32,
-	opened: bool,
-) -> (CommitmentId, T::AccountId, Vec<T::AccountId>, Vec<TaskLeaf>, Vec<merkle::MerkleProof>) {
+fn challenged<T: Config>(k: u32, opened: bool) -> Challenged<T> {
 	let host = T::BenchmarkHelper::auditor(0);
 	let session = T::BenchmarkHelper::serving_session(&host);
 	let auditors: Vec<T::AccountId> = (1..=T::AuditorsPerLeaf::get()).map(T::BenchmarkHelper::auditor).collect();
@@ -134,7 +141,7 @@ mod benchmarks {
 			.saturating_add(One::one());
 		for start in [draw_at, close_at] {
 			let mut b = start;
-			for _ in 0..crate::commit::MAX_SLIP {
+			for _ in 0..pgt_pallet_support::deadlines::MAX_SLIP {
 				Deadlines::<T>::mutate(b, |q| while q.try_push((u64::MAX, Deadline::Close)).is_ok() {});
 				b = b.saturating_add(One::one());
 			}

@@ -30,6 +30,11 @@
 //! bounded (one commitment per session and window, one opening per challenge, one vote per
 //! auditor). Workers find their duties with the view functions [`Pallet::open_challenges`] and
 //! [`Pallet::audit_duties`].
+//!
+//! ## Where things are
+//! Declarations here; committing in `commit.rs`, the draw of challenges and auditors in [`draw`],
+//! openings, votes and the decision in `audit.rs`, the deadline queue in `deadlines.rs`, windows
+//! and their clearing in `windows.rs`, the invariants in `try_state.rs`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -40,13 +45,17 @@ mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod commit;
+mod deadlines;
 pub mod draw;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "std", feature = "try-runtime"))]
+mod try_state;
 pub mod types;
 pub mod weights;
+mod windows;
 
 pub use types::*;
 pub use weights::WeightInfo;
@@ -87,30 +96,101 @@ pub mod pallet {
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
+	/// Defaults for mock runtimes: `#[derive_impl(config_preludes::TestDefaultConfig)]` and set
+	/// the types that name other pallets (`Currency`, `Registry`, `Sessions`, `Randomness`,
+	/// `RewardPot`).
+	pub mod config_preludes {
+		use super::*;
+		use polkadot_sdk::frame_support::{
+			derive_impl, register_default_impl,
+			traits::{ConstU128, ConstU32, ConstU64},
+		};
+		use polkadot_sdk::frame_system;
+
+		/// Blocks per window in the test defaults.
+		pub const WINDOW: u64 = 10;
+		/// Seconds a window covers in the test defaults.
+		pub const WINDOW_SECONDS: u32 = 60;
+		/// Blocks from commitment to draw in the test defaults.
+		pub const DELAY: u64 = 2;
+		/// Leaves challenged per window in the test defaults.
+		pub const K: u32 = 10;
+		/// Auditors per commitment in the test defaults.
+		pub const AUDITORS: u32 = 3;
+		/// Blocks to open in the test defaults.
+		pub const OPEN_TIMEOUT: u64 = 5;
+		/// Blocks to vote in the test defaults.
+		pub const AUDIT_TIMEOUT: u64 = 10;
+		/// An auditor's reward in the test defaults.
+		pub const AUDIT_REWARD: u128 = 100;
+
+		/// Work verification's defaults for tests: 10-block windows of 60 s, 10 challenges, 3
+		/// auditors with reputation ≥ 40 %, 10 % of stake slashed.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			#[inject_runtime_type]
+			type RuntimeEvent = ();
+			type WindowLength = ConstU64<WINDOW>;
+			type WindowSeconds = ConstU32<WINDOW_SECONDS>;
+			type ChallengeDelay = ConstU64<DELAY>;
+			type ChallengesPerWindow = ConstU32<K>;
+			type OpenTimeout = ConstU64<OPEN_TIMEOUT>;
+			type AuditorsPerLeaf = ConstU32<AUDITORS>;
+			type MinAuditorReputation = MinAuditorReputation;
+			type AuditTimeout = ConstU64<AUDIT_TIMEOUT>;
+			type AuditReward = ConstU128<AUDIT_REWARD>;
+			type SlashShare = SlashShare;
+			type MaxTasksPerWindow = ConstU32<{ 1 << 20 }>;
+			type MaxDeadlinesPerBlock = ConstU32<8>;
+			type MaxAuditorScan = ConstU32<16>;
+			type MaxPrunePerBlock = ConstU32<4>;
+			type WeightInfo = ();
+		}
+
+		polkadot_sdk::frame_support::parameter_types! {
+			/// Auditors need a reputation of 40 %.
+			pub const MinAuditorReputation: Perbill = Perbill::from_percent(40);
+			/// A cheater loses 10 % of its stake.
+			pub const SlashShare: Perbill = Perbill::from_percent(10);
+		}
+	}
+
 	/// Configuration of work verification.
-	#[pallet::config]
+	#[pallet::config(with_default)]
 	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// The overarching event type.
 		#[allow(deprecated)]
+		#[pallet::no_default_bounds]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as polkadot_sdk::frame_system::Config>::RuntimeEvent>;
 
 		/// The currency audit rewards are paid in (PGT).
+		#[pallet::no_default]
 		type Currency: fungible::Mutate<Self::AccountId>;
 
 		/// The contributor registry (auditors, reputation, slashing).
+		#[pallet::no_default]
 		type Registry: ContributorRegistry<Self::AccountId, Balance = BalanceOf<Self>>;
 
 		/// The sessions the work is for (who serves, who takes part, forfeits).
+		#[pallet::no_default]
 		type Sessions: SessionWork<Self::AccountId>;
 
 		/// Randomness the challenges are drawn from: BABE's VRF output of the parent block.
+		#[pallet::no_default]
 		type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 
 		/// The account audit rewards are paid from (the treasury).
+		#[pallet::no_default]
 		type RewardPot: Get<Self::AccountId>;
 
 		/// Blocks per verification window.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type WindowLength: Get<BlockNumberFor<Self>>;
 
 		/// Seconds of session time one window covers (what a wrong window forfeits).
@@ -120,6 +200,7 @@ pub mod pallet {
 		/// Blocks between a commitment and the draw of its challenges (at least 2, so the
 		/// randomness comes from a block after the one that included the commitment).
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type ChallengeDelay: Get<BlockNumberFor<Self>>;
 
 		/// Leaves challenged per commitment (`k`).
@@ -128,6 +209,7 @@ pub mod pallet {
 
 		/// Blocks the contributor has to open its challenged leaves.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type OpenTimeout: Get<BlockNumberFor<Self>>;
 
 		/// Auditors drawn per commitment; each recomputes every challenged leaf.
@@ -140,10 +222,12 @@ pub mod pallet {
 
 		/// Blocks auditors have to vote, after the opening deadline.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type AuditTimeout: Get<BlockNumberFor<Self>>;
 
 		/// What an auditor in the majority earns per audited commitment.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type AuditReward: Get<BalanceOf<Self>>;
 
 		/// Share of a cheating contributor's stake that is slashed.
@@ -172,6 +256,7 @@ pub mod pallet {
 
 		/// Sets up sessions and auditors for benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
+		#[pallet::no_default]
 		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
@@ -338,6 +423,11 @@ pub mod pallet {
 			assert!(T::MaxDeadlinesPerBlock::get() >= 2, "deadlines need room");
 			assert!(T::MaxTasksPerWindow::get() >= 1, "windows need tasks");
 			assert!(T::MaxPrunePerBlock::get() >= 2, "past windows must be cleared");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::check_invariants()
 		}
 	}
 

@@ -54,8 +54,8 @@ pub trait WeightInfo {
 /// Weights for `pallet_pgt_work` measured on the machine above, with the node's RocksDB weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Sessions::Sessions` (r:1 w:0)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:0)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `Work::ByWindow` (r:1 w:1)
 	/// Proof: `Work::ByWindow` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Work::NextCommitmentId` (r:1 w:1)
@@ -103,14 +103,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Work::Commitments` (r:1 w:1)
 	/// Proof: `Work::Commitments` (`max_values`: None, `max_size`: Some(4413), added: 6888, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:4 w:4)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:4 w:4)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:5 w:5)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 10]`.
 	fn submit_verdicts_settling(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
@@ -129,10 +129,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:1 w:0)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:26 w:0)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:0)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:26 w:0)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	fn draw_challenges() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3214`
@@ -144,14 +144,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Work::Commitments` (r:1 w:1)
 	/// Proof: `Work::Commitments` (`max_values`: None, `max_size`: Some(4413), added: 6888, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:4 w:4)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:4 w:4)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:4 w:4)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	fn close_commitment() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `5767`
@@ -194,8 +194,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's read/write costs, for tests and mocks.
 impl WeightInfo for () {
-	/// Storage: `Sessions::Sessions` (r:1 w:0)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:0)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// Storage: `Work::ByWindow` (r:1 w:1)
 	/// Proof: `Work::ByWindow` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Work::NextCommitmentId` (r:1 w:1)
@@ -243,14 +243,14 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Work::Commitments` (r:1 w:1)
 	/// Proof: `Work::Commitments` (`max_values`: None, `max_size`: Some(4413), added: 6888, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:4 w:4)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:4 w:4)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:5 w:5)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 10]`.
 	fn submit_verdicts_settling(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
@@ -269,10 +269,10 @@ impl WeightInfo for () {
 	/// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:1 w:0)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:26 w:0)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:0)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:26 w:0)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	fn draw_challenges() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3214`
@@ -284,14 +284,14 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Work::Commitments` (r:1 w:1)
 	/// Proof: `Work::Commitments` (`max_values`: None, `max_size`: Some(4413), added: 6888, mode: `MaxEncodedLen`)
-	/// Storage: `Contributors::Contributors` (r:4 w:4)
-	/// Proof: `Contributors::Contributors` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
+	/// Storage: `Contributors::Registry` (r:4 w:4)
+	/// Proof: `Contributors::Registry` (`max_values`: None, `max_size`: Some(827), added: 3302, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:4 w:4)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Sessions::Sessions` (r:1 w:1)
-	/// Proof: `Sessions::Sessions` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Proof: `Sessions::Live` (`max_values`: None, `max_size`: Some(799), added: 3274, mode: `MaxEncodedLen`)
 	fn close_commitment() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `5767`

@@ -132,19 +132,9 @@ impl pallet_pgt_sessions::BenchmarkHelper<AccountId, Signature> for ReceiptSigne
 		use polkadot_sdk::frame_support::traits::fungible::Mutate;
 		let who: AccountId = polkadot_sdk::frame_benchmarking::account("contributor", index, 0);
 		Balances::set_balance(&who, 1_000 * PGT);
-		let profile = pgt_primitives::contributors::HardwareProfile {
-			cpu_cores: 16,
-			gpu_model: Default::default(),
-			gpu_memory_mb: 16_384,
-			benchmark_score: 1_000,
-			resource_hash: Default::default(),
-			disk_gb: 100,
-			region: pgt_primitives::contributors::Region::Europe,
-			peer_id: Default::default(),
-			addresses: Default::default(),
-			max_sessions: 8,
-		};
-		crate::Contributors::do_register(who.clone(), profile, MinStake::get()).expect("a funded account registers");
+		let profile = pallet_pgt_contributors::testing_utils::profile(8);
+		pallet_pgt_contributors::testing_utils::register::<Runtime>(&who, profile, MinStake::get())
+			.expect("a funded account registers");
 		who
 	}
 }

@@ -82,18 +82,7 @@ impl pallet_pgt_work::BenchmarkHelper<AccountId> for WorkBenchmarks {
 		let player = super::ReceiptSigner::player();
 		let max_rate = super::MaxRate::get();
 		Balances::set_balance(&player, max_rate.saturating_mul(1_000_000));
-		let id = pallet_pgt_sessions::NextSessionId::<Runtime>::get();
-		crate::Sessions::do_request_session(
-			player,
-			super::ARENA_GAME,
-			Default::default(),
-			3_600,
-			max_rate,
-			polkadot_sdk::frame_support::BoundedVec::truncate_from(alloc::vec![host.clone()]),
-		)
-		.expect("the host can serve");
-		crate::Sessions::do_accept_session(host.clone(), id).expect("the host accepts");
-		id
+		pallet_pgt_sessions::testing_utils::serving_session::<Runtime>(player, super::ARENA_GAME, host, max_rate)
 	}
 	fn auditor(index: u32) -> AccountId {
 		use pallet_pgt_sessions::BenchmarkHelper as _;
@@ -102,7 +91,8 @@ impl pallet_pgt_work::BenchmarkHelper<AccountId> for WorkBenchmarks {
 	fn unqualified(index: u32) -> AccountId {
 		use pallet_pgt_sessions::BenchmarkHelper as _;
 		let who = super::ReceiptSigner::contributor(20_000 + index);
-		crate::Contributors::do_unregister(who.clone()).expect("a contributor without sessions unregisters");
+		pallet_pgt_contributors::testing_utils::unregister::<Runtime>(&who)
+			.expect("a contributor without sessions unregisters");
 		who
 	}
 }

@@ -3,7 +3,7 @@
 //! `cargo bench -p pgt-compute` (add `-- --quick` for a short run). Renders on the software
 //! fallback adapter (lavapipe) unless `PGT_BENCH_HARDWARE=1` picks the fastest real GPU.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use pgt_compute::{
 	cpu,
 	game::{autopilot, GameState},
@@ -84,4 +84,11 @@ fn simulate(c: &mut Criterion) {
 }
 
 criterion_group!(benches, render, simulate);
-criterion_main!(benches);
+
+/// `criterion_main!`, after giving the process a private `XDG_RUNTIME_DIR` if it has none (before
+/// any thread starts, as in `pgt-compute`'s `main`), so lavapipe doesn't print an error.
+fn main() {
+	let _runtime_dir = pgt_compute::gpu::ensure_runtime_dir().ok().flatten();
+	benches();
+	Criterion::default().configure_from_args().final_summary();
+}

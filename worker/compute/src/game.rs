@@ -222,7 +222,7 @@ impl GameState {
 			self.ball = Body::at([0.0, BALL_RADIUS + 2.0, 0.0]);
 		}
 		self.tick += 1;
-		if self.tick % RESPAWN_EVERY == 0 {
+		if self.tick.is_multiple_of(RESPAWN_EVERY) {
 			let i = (self.tick / RESPAWN_EVERY) as usize % BLOCKS;
 			drop_from_sky(&mut self.blocks[i], &mut rng, 10.0);
 		}

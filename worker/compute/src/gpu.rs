@@ -8,7 +8,8 @@
 
 use crate::scene::{wgsl_layout, Scene, SCENE_WORDS};
 use pgt_primitives::work::TileRect;
-use std::sync::mpsc;
+use std::{ffi::OsStr, io, path::Path, sync::mpsc};
+use tempfile::TempDir;
 use thiserror::Error;
 
 /// Most tiles one dispatch renders.
@@ -60,6 +61,45 @@ struct Job {
 	h: u32,
 	offset: u32,
 	pad: u32,
+}
+
+/// The environment variable Mesa's Vulkan drivers (lavapipe included) expect to name the
+/// session's runtime directory.
+pub const RUNTIME_DIR_VAR: &str = "XDG_RUNTIME_DIR";
+
+/// The runtime directory to give a process whose `XDG_RUNTIME_DIR` is `current`: `None` when
+/// `current` already names an existing directory by an absolute path, otherwise a new private
+/// directory (under [`std::env::temp_dir`], mode 0700 on Unix) that is removed when the returned value
+/// is dropped.
+///
+/// Without a usable one, Mesa prints `Error: XDG_RUNTIME_DIR is invalid or not set in the
+/// environment.` each time it opens a device, which reads as a failure though rendering works
+/// (CI, containers, `ssh` and `sudo` sessions often have none).
+pub fn private_runtime_dir(current: Option<&OsStr>) -> io::Result<Option<TempDir>> {
+	if current.map(Path::new).is_some_and(|dir| dir.is_absolute() && dir.is_dir()) {
+		return Ok(None);
+	}
+	let mut builder = tempfile::Builder::new();
+	builder.prefix("pgt-runtime-");
+	#[cfg(unix)]
+	builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+	builder.tempdir().map(Some)
+}
+
+/// Gives this process a private `XDG_RUNTIME_DIR` (see [`private_runtime_dir`]) if it has no
+/// usable one, before any wgpu instance is created; child processes inherit it. Keep the
+/// returned directory alive as long as the process uses the GPU: dropping it removes the
+/// directory.
+///
+/// Call it first thing in `main`, before any thread is started: it sets an environment variable,
+/// and changing the environment while another thread reads it is undefined behaviour on Unix
+/// (why `std::env::set_var` is `unsafe` from edition 2024 on).
+pub fn ensure_runtime_dir() -> io::Result<Option<TempDir>> {
+	let dir = private_runtime_dir(std::env::var_os(RUNTIME_DIR_VAR).as_deref())?;
+	if let Some(dir) = &dir {
+		std::env::set_var(RUNTIME_DIR_VAR, dir.path());
+	}
+	Ok(dir)
 }
 
 /// Opens an adapter of the given kind.
@@ -182,8 +222,7 @@ impl GpuRenderer {
 			max_h = max_h.max(h);
 		}
 		let bytes = u64::from(words) * 4;
-		let limit =
-			u64::from(self.device.limits().max_storage_buffer_binding_size).min(self.device.limits().max_buffer_size);
+		let limit = self.device.limits().max_storage_buffer_binding_size.min(self.device.limits().max_buffer_size);
 		if bytes.next_power_of_two().max(1 << 20) > limit {
 			return Err(GpuError::BatchTooManyBytes { bytes, limit });
 		}
@@ -266,5 +305,31 @@ impl GpuRenderer {
 		});
 		self.pixels = Some((pixels, readback, bind_group));
 		self.capacity = size;
+	}
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+	use super::*;
+	use std::os::unix::fs::PermissionsExt;
+
+	#[test]
+	fn a_missing_or_unusable_runtime_dir_is_replaced_by_a_private_one() {
+		let file = tempfile::NamedTempFile::new().expect("a temporary file");
+		for current in [None, Some(""), Some("relative/dir"), Some("/nonexistent/pgt-runtime"), file.path().to_str()] {
+			let dir = private_runtime_dir(current.map(OsStr::new)).expect("created").expect("a new directory");
+			let meta = std::fs::metadata(dir.path()).expect("exists");
+			assert!(meta.is_dir() && dir.path().is_absolute(), "{current:?}");
+			assert_eq!(meta.permissions().mode() & 0o777, 0o700, "{current:?}: private");
+			let path = dir.path().to_owned();
+			drop(dir);
+			assert!(!path.exists(), "removed when dropped");
+		}
+	}
+
+	#[test]
+	fn an_existing_runtime_dir_is_kept() {
+		let existing = tempfile::tempdir().expect("a directory");
+		assert!(private_runtime_dir(Some(existing.path().as_os_str())).expect("no error").is_none());
 	}
 }

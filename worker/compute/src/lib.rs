@@ -5,16 +5,21 @@
 //! - [`scene`] and [`fixed`]: a frame as fixed-point words;
 //! - [`gpu`]: the integer WGSL kernel through wgpu; [`cpu`]: the byte-identical CPU reference;
 //! - [`tiles`]: splitting frames into tiles and compositing them;
-//! - [`task`]: executing [`pgt_primitives::work`] micro-tasks to output bytes and hash.
+//! - [`task`]: executing [`pgt_primitives::work`] micro-tasks to output bytes and hash;
+//! - [`frames`], [`bench`] and [`simulate`]: what the `pgt-compute` command line runs (frames to
+//!   PNG files, GPU-against-CPU checks, throughput figures with parallel processes, tick hashes).
 //!
-//! Why the render path is integer-only: "Verifiable compute" in the architecture notes.
+//! Why the render path is integer-only: "Verifiable compute" in `docs/architecture.md`.
 
+pub mod bench;
 pub mod cpu;
 pub mod fixed;
+pub mod frames;
 pub mod game;
 pub mod gpu;
 pub mod physics;
 pub mod scene;
+pub mod simulate;
 pub mod task;
 pub mod tiles;
 

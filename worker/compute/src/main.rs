@@ -5,24 +5,21 @@
 //! - `bench`: throughput of rendering (GPU and CPU, whole frames and tiles), physics, and of
 //!   several processes rendering a frame's tiles in parallel;
 //! - `simulate`: print the state hash of every tick (used by the determinism test).
+//!
+//! The work is done by the library (`pgt_compute::frames`, `bench`, `simulate`); this file parses
+//! the arguments, shows progress and prints.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use pgt_compute::{
-	game::{autopilot, GameState},
-	physics, request_adapter,
-	task::{Backend, Executor},
-	tiles::batch_tiles,
-	AdapterChoice, GpuRenderer, Scene, TileGrid,
+	bench::{self, BenchOptions},
+	frames::{RenderToPng, RunConfig, Verify},
+	gpu,
+	simulate::{self, Inputs},
+	AdapterChoice, TileGrid,
 };
-use pgt_primitives::work::{output_hash, TileRect};
-use std::{
-	io::{BufRead, Write},
-	path::{Path, PathBuf},
-	process::{Command, Stdio},
-	time::{Duration, Instant},
-};
+use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
 #[command(
@@ -114,16 +111,28 @@ struct RunArgs {
 }
 
 impl RunArgs {
-	fn adapter(&self) -> AdapterChoice {
-		if self.hardware {
-			AdapterChoice::HighPerformance
-		} else {
-			AdapterChoice::Fallback
+	fn config(&self) -> RunConfig {
+		RunConfig {
+			frames: self.frames,
+			tiles: self.tiles,
+			width: self.width,
+			height: self.height,
+			seed: self.seed,
+			adapter: if self.hardware { AdapterChoice::HighPerformance } else { AdapterChoice::Fallback },
 		}
 	}
 }
 
 fn main() -> Result<()> {
+	// Parsing first: `--help` and argument errors exit the process without dropping anything.
+	let cli = Cli::parse();
+	// Then, while this process has a single thread: without a usable XDG_RUNTIME_DIR, Mesa's
+	// Vulkan drivers print "Error: XDG_RUNTIME_DIR is invalid or not set in the environment." on
+	// every device open, which reads as a failure. This sets the variable for this process and
+	// the `part` processes `bench` starts; setting the environment while another thread may read
+	// it is undefined behaviour on Unix (why `set_var` is `unsafe` from edition 2024 on), hence
+	// before tracing, wgpu or rayon start any. The directory is removed when `main` returns.
+	let runtime_dir = gpu::ensure_runtime_dir();
 	tracing_subscriber::fmt()
 		.with_env_filter(
 			tracing_subscriber::EnvFilter::try_from_default_env()
@@ -131,32 +140,26 @@ fn main() -> Result<()> {
 		)
 		.with_writer(std::io::stderr)
 		.init();
-	match Cli::parse().command {
+	let _runtime_dir = runtime_dir.unwrap_or_else(|e| {
+		tracing::warn!("could not create a private XDG_RUNTIME_DIR: {e}");
+		None
+	});
+	match cli.command {
 		Cmd::Render { run, out, cpu } => render(&run, &out, cpu),
 		Cmd::Verify { run } => verify(&run),
-		Cmd::Bench { run, processes, ticks } => bench(&run, &processes, ticks),
-		Cmd::Simulate { seed, ticks, inputs } => simulate(seed, ticks, &inputs),
-		Cmd::Part { run, part, of, cpu } => render_part(&run, part, of, cpu),
+		Cmd::Bench { run, processes, ticks } => {
+			let options = BenchOptions { ticks, processes, part_program: std::env::current_exe()? };
+			bench::run(&run.config(), &options, |m| println!("{m}"))?;
+			Ok(())
+		},
+		Cmd::Simulate { seed, ticks, inputs } => {
+			let inputs: Inputs = inputs.parse()?;
+			Ok(simulate::write_tick_hashes(seed, ticks, &inputs, std::io::BufWriter::new(std::io::stdout().lock()))?)
+		},
+		Cmd::Part { run, part, of, cpu } => {
+			bench::serve_part(&run.config(), part, of, cpu, std::io::stdin().lock(), std::io::stdout())
+		},
 	}
-}
-
-fn gpu_executor(run: &RunArgs) -> Result<Executor> {
-	let adapter = request_adapter(run.adapter())?;
-	let gpu = GpuRenderer::new(&adapter)?;
-	let executor = Executor::new(Backend::Gpu(Box::new(gpu)));
-	tracing::info!(backend = %executor.backend().describe(), "GPU ready");
-	Ok(executor)
-}
-
-/// The autopilot game's states for frames 0..frames (frame n = tick n).
-fn play(seed: u64, frames: u32) -> Vec<GameState> {
-	let mut states = Vec::with_capacity(frames as usize);
-	let mut s = GameState::new(seed);
-	for _ in 0..frames {
-		let next = physics::step(&s, autopilot(&s));
-		states.push(std::mem::replace(&mut s, next));
-	}
-	states
 }
 
 fn bar(len: u64, what: &str) -> ProgressBar {
@@ -171,19 +174,9 @@ fn bar(len: u64, what: &str) -> ProgressBar {
 }
 
 fn render(run: &RunArgs, out: &Path, cpu: bool) -> Result<()> {
-	std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-	let mut ex = if cpu { Executor::new(Backend::Cpu) } else { gpu_executor(run)? };
-	let tiles = run.tiles.split(run.width, run.height)?;
+	let job = RenderToPng::new(&run.config(), out, cpu)?;
 	let pb = bar(u64::from(run.frames), "render");
-	let (mut bytes, mut frame) = (Vec::new(), Vec::new());
-	for (n, state) in play(run.seed, run.frames).into_iter().enumerate() {
-		let hash = ex.insert_state(state);
-		ex.render_frame_tiles(&hash, n as u32, run.width, run.height, &tiles, &mut bytes)?;
-		pgt_compute::composite(run.width, run.height, batch_tiles(&tiles, &bytes), &mut frame)?;
-		let path = out.join(format!("frame-{n:05}.png"));
-		write_png(&path, run.width, run.height, &frame)?;
-		pb.inc(1);
-	}
+	job.run(|_| pb.inc(1))?;
 	pb.finish();
 	println!(
 		"wrote {} frames of {}x{} ({} tiles each) to {}",
@@ -197,223 +190,22 @@ fn render(run: &RunArgs, out: &Path, cpu: bool) -> Result<()> {
 }
 
 fn verify(run: &RunArgs) -> Result<()> {
-	let mut gpu = gpu_executor(run)?;
-	let mut cpu = Executor::new(Backend::Cpu);
-	let tiles = run.tiles.split(run.width, run.height)?;
+	let job = Verify::new(&run.config())?;
 	let pb = bar(u64::from(run.frames), "verify");
-	let (mut g, mut c) = (Vec::new(), Vec::new());
-	let mut mismatches = 0usize;
-	for (n, state) in play(run.seed, run.frames).into_iter().enumerate() {
-		let hash = gpu.insert_state(state.clone());
-		cpu.insert_state(state);
-		gpu.render_frame_tiles(&hash, n as u32, run.width, run.height, &tiles, &mut g)?;
-		cpu.render_frame_tiles(&hash, n as u32, run.width, run.height, &tiles, &mut c)?;
-		for ((tile, gb), (_, cb)) in batch_tiles(&tiles, &g).zip(batch_tiles(&tiles, &c)) {
-			if output_hash(gb) != output_hash(cb) {
-				mismatches += 1;
-				pb.println(format!("frame {n} tile {tile:?}: GPU {:?} != CPU {:?}", output_hash(gb), output_hash(cb)));
-			}
+	let found = job.run(|_, mismatches| {
+		for m in mismatches {
+			pb.println(m.to_string());
 		}
 		pb.inc(1);
-	}
+	})?;
 	pb.finish();
-	let total = run.frames as usize * tiles.len();
-	if mismatches > 0 {
-		bail!("{mismatches} of {total} tiles differ between the GPU and the CPU reference");
+	let total = found.tiles;
+	if !found.mismatches.is_empty() {
+		bail!("{} of {total} tiles differ between the GPU and the CPU reference", found.mismatches.len());
 	}
 	println!(
 		"{total} tiles ({} frames of {}x{}, {} grid): GPU and CPU hashes identical",
 		run.frames, run.width, run.height, run.tiles
 	);
 	Ok(())
-}
-
-fn bench(run: &RunArgs, processes: &[usize], ticks: u32) -> Result<()> {
-	let states = play(run.seed, run.frames.max(1));
-	let mut gpu = gpu_executor(run)?;
-	let mut cpu = Executor::new(Backend::Cpu);
-	println!("backend: {}", gpu.backend().describe());
-	let hashes: Vec<_> =
-		states.iter().map(|s| (gpu.insert_state(s.clone()), cpu.insert_state(s.clone()))).map(|(h, _)| h).collect();
-	let mut bytes = Vec::new();
-	for grid in [TileGrid::WHOLE, TileGrid { cols: 2, rows: 2 }, TileGrid { cols: 4, rows: 4 }] {
-		let tiles = grid.split(run.width, run.height)?;
-		for (name, ex) in [("gpu", &mut gpu), ("cpu", &mut cpu)] {
-			// One frame to warm up, then the timed frames.
-			ex.render_frame_tiles(&hashes[0], 0, run.width, run.height, &tiles, &mut bytes)?;
-			let mut times = Vec::new();
-			for (n, h) in hashes.iter().enumerate() {
-				let t = Instant::now();
-				ex.render_frame_tiles(h, n as u32, run.width, run.height, &tiles, &mut bytes)?;
-				times.push(t.elapsed());
-			}
-			let med = median(&mut times);
-			report(name, run, grid, med);
-		}
-		// The CPU reference on one thread: what an auditor's single core does.
-		let mut times = Vec::new();
-		for (n, state) in states.iter().enumerate() {
-			let scene = Scene::build(state, n as u32);
-			let t = Instant::now();
-			let mut at = 0;
-			bytes.resize(usize::from(run.width) * usize::from(run.height) * 4, 0);
-			for tile in &tiles {
-				let len = usize::from(tile.w) * usize::from(tile.h) * 4;
-				pgt_compute::cpu::render_tile(&scene, run.width, run.height, *tile, &mut bytes[at..at + len]);
-				at += len;
-			}
-			times.push(t.elapsed());
-		}
-		report("cpu-1t", run, grid, median(&mut times));
-	}
-	let t = Instant::now();
-	let mut s = GameState::new(run.seed);
-	for _ in 0..ticks {
-		s = physics::step(&s, autopilot(&s));
-	}
-	println!(
-		"physics: {ticks} ticks in {:.1} ms, {:.0} ticks/s",
-		ms(t.elapsed()),
-		f64::from(ticks) / t.elapsed().as_secs_f64()
-	);
-	drop(gpu);
-	for &n in processes {
-		for cpu in [false, true] {
-			let secs = parallel_render(run, n, cpu)?;
-			println!(
-				"parallel {}: {n} process(es) render {} frames of {}x{} as {} tiles: {:.2} ms/frame",
-				if cpu { "cpu" } else { "gpu" },
-				run.frames,
-				run.width,
-				run.height,
-				run.tiles,
-				secs * 1e3 / f64::from(run.frames)
-			);
-		}
-	}
-	Ok(())
-}
-
-/// Starts `n` copies of this program, each with its own single-core device, waits until all are ready,
-/// then lets them render their share of every frame's tiles at once; returns the seconds from
-/// the start signal until the last one finished.
-fn parallel_render(run: &RunArgs, n: usize, cpu: bool) -> Result<f64> {
-	let exe = std::env::current_exe()?;
-	let mut children = Vec::new();
-	for part in 0..n {
-		let mut cmd = Command::new(&exe);
-		cmd.args(["part", "--part", &part.to_string(), "--of", &n.to_string()])
-			.args(["--frames", &run.frames.to_string(), "--tiles", &run.tiles.to_string()])
-			.args([
-				"--width",
-				&run.width.to_string(),
-				"--height",
-				&run.height.to_string(),
-				"--seed",
-				&run.seed.to_string(),
-			]);
-		if run.hardware {
-			cmd.arg("--hardware");
-		}
-		if cpu {
-			cmd.arg("--cpu");
-		}
-		// Each process is one single-core device: one lavapipe thread, one rayon thread.
-		cmd.env("LP_NUM_THREADS", "1").env("RAYON_NUM_THREADS", "1");
-		children.push(cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?);
-	}
-	let mut readers = Vec::new();
-	for child in &mut children {
-		let mut out = std::io::BufReader::new(child.stdout.take().context("child stdout")?);
-		let mut line = String::new();
-		out.read_line(&mut line)?;
-		if line.trim() != "ready" {
-			bail!("parallel renderer did not start: {line:?}");
-		}
-		readers.push(out);
-	}
-	let start = Instant::now();
-	for child in &mut children {
-		writeln!(child.stdin.as_mut().context("child stdin")?, "go")?;
-	}
-	for (child, mut out) in children.iter_mut().zip(readers) {
-		let mut line = String::new();
-		out.read_line(&mut line)?;
-		if !child.wait()?.success() {
-			bail!("parallel renderer failed");
-		}
-	}
-	Ok(start.elapsed().as_secs_f64())
-}
-
-fn render_part(run: &RunArgs, part: usize, of: usize, cpu: bool) -> Result<()> {
-	let mut ex = if cpu { Executor::new(Backend::Cpu) } else { gpu_executor(run)? };
-	let all = run.tiles.split(run.width, run.height)?;
-	let mine: Vec<TileRect> = all.iter().enumerate().filter(|(i, _)| i % of.max(1) == part).map(|(_, t)| *t).collect();
-	let hashes: Vec<_> = play(run.seed, run.frames).into_iter().map(|s| ex.insert_state(s)).collect();
-	let mut bytes = Vec::new();
-	ex.render_frame_tiles(&hashes[0], 0, run.width, run.height, &mine, &mut bytes)?; // warm up
-	println!("ready");
-	std::io::stdin().read_line(&mut String::new())?;
-	let t = Instant::now();
-	for (n, h) in hashes.iter().enumerate() {
-		ex.render_frame_tiles(h, n as u32, run.width, run.height, &mine, &mut bytes)?;
-	}
-	println!("{}", t.elapsed().as_secs_f64());
-	Ok(())
-}
-
-fn simulate(seed: u64, ticks: u32, inputs: &str) -> Result<()> {
-	let pattern: Vec<u8> = if inputs == "auto" {
-		Vec::new()
-	} else {
-		if !inputs.is_ascii() || inputs.len() % 2 != 0 || inputs.is_empty() {
-			bail!("--inputs must be hex byte pairs, like 0102");
-		}
-		(0..inputs.len())
-			.step_by(2)
-			.map(|i| u8::from_str_radix(&inputs[i..i + 2], 16))
-			.collect::<Result<_, _>>()
-			.context("--inputs must be hex")?
-	};
-	let mut s = GameState::new(seed);
-	let stdout = std::io::stdout();
-	let mut out = std::io::BufWriter::new(stdout.lock());
-	writeln!(out, "{} {:?}", s.tick, s.hash())?;
-	for i in 0..ticks as usize {
-		let input = if pattern.is_empty() { autopilot(&s) } else { pattern[i % pattern.len()] };
-		s = physics::step(&s, input);
-		tracing::debug!(tick = s.tick, input, ball = ?s.ball.pos, velocity = ?s.ball.linvel, gem = ?s.gem, score = s.score, "tick");
-		writeln!(out, "{} {:?}", s.tick, s.hash())?;
-	}
-	Ok(())
-}
-
-fn write_png(path: &Path, width: u16, height: u16, rgba: &[u8]) -> Result<()> {
-	let file =
-		std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
-	let mut enc = png::Encoder::new(file, width.into(), height.into());
-	enc.set_color(png::ColorType::Rgba);
-	enc.set_depth(png::BitDepth::Eight);
-	enc.write_header()?.write_image_data(rgba)?;
-	Ok(())
-}
-
-fn median(times: &mut [Duration]) -> Duration {
-	times.sort();
-	times[times.len() / 2]
-}
-
-fn report(name: &str, run: &RunArgs, grid: TileGrid, med: Duration) {
-	println!(
-		"render {name:>6} {}x{} as {grid:>5} tiles: median {:8.2} ms/frame, {:8.1} tiles/s",
-		run.width,
-		run.height,
-		ms(med),
-		grid.count() as f64 / med.as_secs_f64()
-	);
-}
-
-fn ms(d: Duration) -> f64 {
-	d.as_secs_f64() * 1e3
 }

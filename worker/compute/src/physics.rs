@@ -9,7 +9,8 @@
 //! needs nothing but the state's bytes.
 
 use crate::game::{
-	keys, Body, GameState, ARENA_HALF, BALL_RADIUS, GROUND_HALF, TICK_RATE, WALL_HALF_HEIGHT, WALL_HALF_THICKNESS,
+	autopilot, keys, Body, GameState, ARENA_HALF, BALL_RADIUS, GROUND_HALF, TICK_RATE, WALL_HALF_HEIGHT,
+	WALL_HALF_THICKNESS,
 };
 use pgt_primitives::work::TickInput;
 use rapier3d::prelude::*;
@@ -98,6 +99,18 @@ pub fn run(state: &GameState, inputs: &[TickInput]) -> GameState {
 	s
 }
 
+/// The game from `seed` played by the [`autopilot`]: the states of ticks `0..ticks` (what frames
+/// `0..ticks` show).
+pub fn play_autopilot(seed: u64, ticks: u32) -> Vec<GameState> {
+	let mut states = Vec::with_capacity(ticks as usize);
+	let mut s = GameState::new(seed);
+	for _ in 0..ticks {
+		let next = step(&s, autopilot(&s));
+		states.push(std::mem::replace(&mut s, next));
+	}
+	states
+}
+
 fn dynamic(b: &Body) -> RigidBodyBuilder {
 	let [x, y, z, w] = b.rot;
 	RigidBodyBuilder::dynamic()
@@ -152,7 +165,7 @@ mod tests {
 		let mut s = GameState::new(5);
 		for i in 0..1200u32 {
 			s = step(&s, (i / 30 % 32) as u8);
-			if i % 100 == 0 {
+			if i.is_multiple_of(100) {
 				assert_eq!(GameState::decode(&s.encode()).as_ref(), Ok(&s), "tick {i}");
 			}
 		}

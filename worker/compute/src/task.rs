@@ -9,7 +9,7 @@
 use crate::{
 	cpu,
 	game::{GameState, StateError, REFERENCE_GAME},
-	gpu::{GpuError, GpuRenderer},
+	gpu::{request_adapter, AdapterChoice, GpuError, GpuRenderer},
 	physics,
 	scene::Scene,
 };
@@ -164,6 +164,14 @@ impl Executor {
 	/// An executor rendering on `backend`, remembering [`DEFAULT_STATE_CAPACITY`] states.
 	pub fn new(backend: Backend) -> Executor {
 		Executor { states: StateStore::new(DEFAULT_STATE_CAPACITY), backend }
+	}
+
+	/// An executor rendering on a new [`GpuRenderer`] on the adapter `choice` picks.
+	pub fn open_gpu(choice: AdapterChoice) -> Result<Executor, GpuError> {
+		let adapter = request_adapter(choice)?;
+		let executor = Executor::new(Backend::Gpu(Box::new(GpuRenderer::new(&adapter)?)));
+		tracing::info!(backend = %executor.backend().describe(), "GPU ready");
+		Ok(executor)
 	}
 
 	/// The render backend.

@@ -6,7 +6,8 @@
 //! - every account's total balance (free + held) moved only by the documented flows: a player
 //!   pays `paid`, a contributor earns `earned`, the treasury gets `to_treasury`.
 //!
-//! A call that fails must leave the state untouched (same storage root).
+//! A call that fails must leave the state untouched (same storage root). The pallets' own
+//! `try_state` invariants are checked after every step too.
 
 use super::*;
 use crate::SessionState;
@@ -60,7 +61,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// The `i`-th live session (in id order, cycling), or an id that does not exist.
 fn pick(i: usize) -> u64 {
-	let mut live: Vec<u64> = crate::Sessions::<Test>::iter_keys().collect();
+	let mut live: Vec<u64> = crate::Live::<Test>::iter_keys().collect();
 	live.sort();
 	if live.is_empty() {
 		1_000 + i as u64
@@ -179,7 +180,9 @@ impl Ledger {
 	}
 }
 
-fn check_invariants(ledger: &Ledger, issuance: Balance, initial: &BTreeMap<AccountId, Balance>) {
+fn check_money(ledger: &Ledger, issuance: Balance, initial: &BTreeMap<AccountId, Balance>) {
+	// The pallets' own invariants (`try_state`) first, then the money flows.
+	crate::mock::check_invariants().expect("the pallets' invariants hold");
 	assert_eq!(Balances::total_issuance() + ledger.burned, issuance, "issuance + burned");
 	for player in PLAYERS {
 		let live: Balance = Sessions_iter().filter(|s| s.player == acc(player)).map(|s| s.escrow).sum();
@@ -201,7 +204,7 @@ fn check_invariants(ledger: &Ledger, issuance: Balance, initial: &BTreeMap<Accou
 
 #[allow(non_snake_case)]
 fn Sessions_iter() -> impl Iterator<Item = crate::SessionInfo<Test>> {
-	crate::Sessions::<Test>::iter_values()
+	crate::Live::<Test>::iter_values()
 }
 
 proptest! {
@@ -228,12 +231,12 @@ proptest! {
 					assert_eq!(polkadot_sdk::sp_io::storage::root(StateVersion::V1), before, "{op:?} failed but changed state");
 				}
 				ledger.take_events();
-				check_invariants(&ledger, issuance, &initial);
+				check_money(&ledger, issuance, &initial);
 			}
 			// Finish every session: nothing may stay on hold.
 			run_to(System::block_number() + 2 * (ACCEPT_TIMEOUT + RECEIPT_TIMEOUT) * 3);
 			ledger.take_events();
-			check_invariants(&ledger, issuance, &initial);
+			check_money(&ledger, issuance, &initial);
 			prop_assert_eq!(Sessions_iter().count(), 0);
 			for p in PLAYERS {
 				prop_assert_eq!(escrow_held(p), 0);

@@ -106,5 +106,5 @@ pub fn time_of(n: u64) -> u64 {
 }
 
 pub fn slots_in_use(k: Keyring) -> u16 {
-	pallet_pgt_contributors::Contributors::<Test>::get(acc(k)).map(|i| i.slots_in_use).unwrap_or(0)
+	pallet_pgt_contributors::Registry::<Test>::get(acc(k)).map(|i| i.slots_in_use).unwrap_or(0)
 }

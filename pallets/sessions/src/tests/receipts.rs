@@ -99,7 +99,7 @@ fn failover_hands_the_session_to_the_first_backup() {
 		assert_eq!(s.host, acc(CHARLIE));
 		assert!(s.backups.is_empty());
 		assert_eq!(slots_in_use(BOB), 0);
-		let bob = pallet_pgt_contributors::Contributors::<Test>::get(acc(BOB)).expect("registered");
+		let bob = pallet_pgt_contributors::Registry::<Test>::get(acc(BOB)).expect("registered");
 		assert!(bob.reputation.failures > BetaReputation::default().failures);
 		// The new host is billed by its own receipts; the old host's stay.
 		let r = receipt(id, CHARLIE, 50, 10, 2);

@@ -119,8 +119,9 @@ fn request_refusals_change_nothing() {
 fn a_block_full_of_deadlines_refuses_more() {
 	new_test_ext().execute_with(|| {
 		register(BOB, 1_000);
-		// 4 deadlines per block, slipping up to 16 blocks: 64 requests fit in one block.
-		for _ in 0..64 {
+		// 4 deadlines per block, slipping up to MAX_SLIP blocks: 4 × (MAX_SLIP + 1) requests fit
+		// in one block.
+		for _ in 0..4 * (pgt_pallet_support::deadlines::MAX_SLIP + 1) {
 			request(&[BOB]);
 		}
 		assert_noop!(

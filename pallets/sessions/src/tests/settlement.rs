@@ -74,7 +74,7 @@ fn ending_pays_the_contributor_burns_funds_the_treasury_and_refunds_the_rest() {
 		assert_eq!(OccupiedSlots::<Test>::get(), 0);
 		// Bob served well: reputation and verified time up.
 		assert!(<Contributors as ContributorRegistry<_>>::reputation(&acc(BOB)) > Perbill::from_percent(50));
-		let stats = pallet_pgt_contributors::Contributors::<Test>::get(acc(BOB)).expect("registered").stats;
+		let stats = pallet_pgt_contributors::Registry::<Test>::get(acc(BOB)).expect("registered").stats;
 		assert_eq!(stats.verified_seconds, 100);
 	});
 }

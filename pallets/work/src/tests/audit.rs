@@ -14,7 +14,7 @@ fn honest_work_checked_by_every_auditor_settles_at_the_last_vote() {
 		let (id, auditors) = committed_and_opened(&s, &w);
 		let (rep_host, stake_host) = (reputation(&s.host), stake(&s.host));
 		let rep_auditor = reputation(&auditors[0]);
-		let balances: Vec<Balance> = auditors.iter().map(|a| Balances::balance(a)).collect();
+		let balances: Vec<Balance> = auditors.iter().map(Balances::balance).collect();
 		let pot = Balances::balance(&treasury());
 
 		let info = Work::submit_verdicts(origin(&auditors[0]), id, recomputed(id)).expect("votes");

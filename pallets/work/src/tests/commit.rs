@@ -105,7 +105,7 @@ fn a_full_deadline_queue_slips_then_refuses() {
 		let w = WorkWindow::honest(16);
 		let window = Work::window_of(System::block_number());
 		// Fill the draw block and the MAX_SLIP blocks after it.
-		for b in (1 + DELAY)..=(1 + DELAY + u64::from(crate::commit::MAX_SLIP)) {
+		for b in (1 + DELAY)..=(1 + DELAY + u64::from(pgt_pallet_support::deadlines::MAX_SLIP)) {
 			Deadlines::<Test>::mutate(b, |q| while q.try_push((u64::MAX, crate::Deadline::Close)).is_ok() {});
 		}
 		assert_noop!(

@@ -152,15 +152,19 @@ pub fn committed_and_opened(s: &Setup, w: &WorkWindow) -> (CommitmentId, Vec<Acc
 }
 
 pub fn reputation(who: &AccountId) -> Perbill {
-	pallet_pgt_contributors::Contributors::<Test>::get(who).expect("registered").reputation.score()
+	pallet_pgt_contributors::Registry::<Test>::get(who).expect("registered").reputation.score()
 }
 
 pub fn stake(who: &AccountId) -> Balance {
-	pallet_pgt_contributors::Contributors::<Test>::get(who).expect("registered").stake
+	pallet_pgt_contributors::Registry::<Test>::get(who).expect("registered").stake
 }
 
+/// What a `Settled` event says: the verdict, stake slashed, seconds forfeited, auditors rewarded
+/// and auditors penalised.
+pub type Settlement = (Verdict, Balance, u32, Vec<AccountId>, Vec<AccountId>);
+
 /// The `Settled` event of commitment `id`, if it was emitted.
-pub fn settled_event(id: CommitmentId) -> Option<(Verdict, Balance, u32, Vec<AccountId>, Vec<AccountId>)> {
+pub fn settled_event(id: CommitmentId) -> Option<Settlement> {
 	System::events().into_iter().find_map(|r| match r.event {
 		RuntimeEvent::Work(WorkEvent::Settled {
 			commitment,
@@ -177,7 +181,7 @@ pub fn settled_event(id: CommitmentId) -> Option<(Verdict, Balance, u32, Vec<Acc
 
 /// Keeps every registered contributor's heartbeat fresh.
 pub fn heartbeat_all() {
-	for (who, _) in pallet_pgt_contributors::Contributors::<Test>::iter() {
+	for (who, _) in pallet_pgt_contributors::Registry::<Test>::iter() {
 		let _ = Contributors::heartbeat(origin(&who));
 	}
 }

@@ -163,7 +163,7 @@ fn a_missing_opening_is_slashed_and_forfeits_the_window() {
 		assert_eq!(stake(&s.host), stake_before - MIN_STAKE / 10);
 		assert!(reputation(&s.host) < rep_before);
 		assert_eq!(forfeited, WINDOW_SECONDS);
-		let session = pallet_pgt_sessions::Sessions::<Test>::get(s.session).expect("still running");
+		let session = pallet_pgt_sessions::Live::<Test>::get(s.session).expect("still running");
 		assert_eq!(session.served[0].seconds_forfeited, WINDOW_SECONDS);
 		// Auditors could not audit: neither rewarded nor penalised.
 		assert!(rewarded.is_empty() && penalised.is_empty());

@@ -16,6 +16,7 @@ fn one_window(s: &Setup, w: &WorkWindow, seed: u32) -> (Verdict, Vec<u32>) {
 	}
 	let verdict = settled_event(id).expect("settled at the last vote").0;
 	let indices = challenged(id);
+	check_invariants().expect("the pallets' invariants hold after every window");
 	// On to the next window.
 	let next = (System::block_number() / WINDOW + 1) * WINDOW + 1;
 	run_to(next);

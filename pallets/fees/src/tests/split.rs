@@ -1,3 +1,5 @@
+//! The fee split: shares, rounding, tips, a missing or unpayable author and treasury.
+
 use crate::{mock::*, Event, FeeSplit, SplitFees};
 use polkadot_sdk::frame_support::traits::{
 	fungible::{Balanced, Inspect},

@@ -1,7 +1,7 @@
 //! The registry as other pallets use it: [`ContributorRegistry`] for [`Pallet`].
 
 use crate::{
-	pallet::{Config, Contributors, Error, Event, HoldReason, Leaderboard, OnlineCapacity, Pallet},
+	pallet::{Config, Error, Event, HoldReason, Leaderboard, OnlineCapacity, Pallet, Registry},
 	standing, BalanceOf, ContributorOf, SlashDestination, Status,
 };
 use alloc::vec::Vec;
@@ -24,7 +24,7 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 
 	fn can_serve(who: &T::AccountId, requirements: &Requirements) -> bool {
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-		Contributors::<T>::get(who).is_some_and(|info| {
+		Registry::<T>::get(who).is_some_and(|info| {
 			available::<T>(&info, now)
 				&& info.slots_in_use < info.profile.max_sessions
 				&& info.profile.meets(requirements)
@@ -32,15 +32,15 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn reputation(who: &T::AccountId) -> Perbill {
-		Contributors::<T>::get(who).map(|info| info.reputation).unwrap_or_default().score()
+		Registry::<T>::get(who).map(|info| info.reputation).unwrap_or_default().score()
 	}
 
 	fn resource_hash(who: &T::AccountId) -> Option<H256> {
-		Contributors::<T>::get(who).map(|info| info.profile.resource_hash)
+		Registry::<T>::get(who).map(|info| info.profile.resource_hash)
 	}
 
 	fn occupy_slot(who: &T::AccountId) -> Result<(), DispatchError> {
-		Contributors::<T>::try_mutate(who, |info| {
+		Registry::<T>::try_mutate(who, |info| {
 			let info = info.as_mut().ok_or(Error::<T>::NotRegistered)?;
 			ensure_not_unbonding::<T>(&info.status)?;
 			if info.slots_in_use >= info.profile.max_sessions {
@@ -52,7 +52,7 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn release_slot(who: &T::AccountId) {
-		Contributors::<T>::mutate_exists(who, |info| {
+		Registry::<T>::mutate_exists(who, |info| {
 			if let Some(info) = info {
 				info.slots_in_use = info.slots_in_use.saturating_sub(1);
 			}
@@ -60,7 +60,7 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn record_outcome(who: &T::AccountId, outcome: Outcome, verified_seconds: u64) {
-		let Some(mut info) = Contributors::<T>::get(who) else { return };
+		let Some(mut info) = Registry::<T>::get(who) else { return };
 		info.reputation.record(outcome, T::ReputationDiscount::get());
 		if outcome.success {
 			info.stats.successes = info.stats.successes.saturating_add(1);
@@ -89,11 +89,11 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 		if outcome.success && verified_seconds > 0 {
 			update_leaderboard::<T>(who, info.stats.verified_seconds);
 		}
-		Contributors::<T>::insert(who, info);
+		Registry::<T>::insert(who, info);
 	}
 
 	fn slash(who: &T::AccountId, share: Perbill) -> BalanceOf<T> {
-		let Some(mut info) = Contributors::<T>::get(who) else { return Zero::zero() };
+		let Some(mut info) = Registry::<T>::get(who) else { return Zero::zero() };
 		let wanted = share.mul_floor(info.stake);
 		if wanted.is_zero() {
 			return Zero::zero();
@@ -121,7 +121,7 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 				.unwrap_or_else(|_| Zero::zero())
 		});
 		info.stake = info.stake.saturating_sub(taken);
-		Contributors::<T>::insert(who, info);
+		Registry::<T>::insert(who, info);
 		Pallet::<T>::deposit_event(Event::Slashed { who: who.clone(), amount: taken, to });
 		taken
 	}
@@ -143,11 +143,11 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 		};
 		// Keys are `blake2_128(account) ++ account`, so a random 16-byte hash is a uniformly
 		// random point of the key space; walk on from it and wrap around to the start once.
-		let mut start = Contributors::<T>::map_storage_final_prefix();
+		let mut start = Registry::<T>::map_storage_final_prefix();
 		start.extend_from_slice(&seed.as_bytes()[..16]);
 		let mut drawn = Vec::new();
-		let walk = Contributors::<T>::iter_from(start.clone())
-			.chain(Contributors::<T>::iter().take_while(|(who, _)| Contributors::<T>::hashed_key_for(who) <= start));
+		let walk = Registry::<T>::iter_from(start.clone())
+			.chain(Registry::<T>::iter().take_while(|(who, _)| Registry::<T>::hashed_key_for(who) <= start));
 		for (who, info) in walk.take(max_scan as usize) {
 			if drawn.len() as u32 >= count {
 				break;

@@ -1,7 +1,7 @@
 //! Sessions as the work-verification pallet sees them: [`SessionWork`] for [`Pallet`].
 
 use crate::{
-	pallet::{Config, Event, Pallet, Sessions},
+	pallet::{Config, Event, Live, Pallet},
 	Served, SessionState,
 };
 use alloc::vec::Vec;
@@ -9,11 +9,11 @@ use pgt_primitives::sessions::{SessionId, SessionWork};
 
 impl<T: Config> SessionWork<T::AccountId> for Pallet<T> {
 	fn is_serving(session: SessionId, who: &T::AccountId) -> bool {
-		Sessions::<T>::get(session).is_some_and(|s| s.host == *who && matches!(s.state, SessionState::Active { .. }))
+		Live::<T>::get(session).is_some_and(|s| s.host == *who && matches!(s.state, SessionState::Active { .. }))
 	}
 
 	fn participants(session: SessionId) -> Vec<T::AccountId> {
-		let Some(s) = Sessions::<T>::get(session) else { return Vec::new() };
+		let Some(s) = Live::<T>::get(session) else { return Vec::new() };
 		let mut all = Vec::with_capacity(2 + s.backups.len() + s.standby.len() + s.served.len());
 		all.push(s.player);
 		all.push(s.host);
@@ -26,7 +26,7 @@ impl<T: Config> SessionWork<T::AccountId> for Pallet<T> {
 	}
 
 	fn forfeit(session: SessionId, who: &T::AccountId, seconds: u32) -> u32 {
-		let taken = Sessions::<T>::mutate(session, |s| {
+		let taken = Live::<T>::mutate(session, |s| {
 			let Some(s) = s else { return 0 };
 			match s.served.iter_mut().find(|e| e.contributor == *who) {
 				Some(e) => e.seconds_forfeited = e.seconds_forfeited.saturating_add(seconds),

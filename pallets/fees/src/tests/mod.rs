@@ -1,0 +1,3 @@
+//! Tests of the fee split (one topic, one file).
+
+mod split;

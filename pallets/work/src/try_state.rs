@@ -1,0 +1,64 @@
+//! The invariants of work verification, checked by `try_state` (feature `try-runtime`), after
+//! every mock test and after every step of the seeded simulations.
+
+use crate::{deadlines::Queue, pallet::*, Deadline, Phase};
+use pgt_pallet_support::deadlines::MAX_SLIP;
+use polkadot_sdk::{
+	frame_support::{ensure, traits::Get},
+	frame_system::pallet_prelude::BlockNumberFor,
+	sp_runtime::{
+		traits::{One, Saturating},
+		TryRuntimeError,
+	},
+};
+
+impl<T: Config> Pallet<T> {
+	/// Checks what must hold between blocks, for every live commitment:
+	/// - its id is below [`NextCommitmentId`];
+	/// - awaiting its draw: the draw is queued at the block it names, which is still to come;
+	/// - awaiting its draw or challenged: its close is queued within `MAX_SLIP` blocks of the
+	///   block after the vote ends (so every commitment is decided and removed);
+	/// - no more challenges and auditors than configured, and its contributor audits nothing of
+	///   its own.
+	pub fn check_invariants() -> Result<(), TryRuntimeError> {
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		let next = NextCommitmentId::<T>::get();
+		for (id, c) in Commitments::<T>::iter() {
+			ensure!(id < next, "a commitment has an id not yet given out");
+			let close_from = match c.phase {
+				Phase::AwaitingDraw { at } => {
+					ensure!(at > now, "a commitment's draw is overdue");
+					ensure!(
+						Queue::<T>::due_at(at).contains(&(id, Deadline::Draw)),
+						"a commitment's draw is not queued"
+					);
+					Some(at.saturating_add(T::OpenTimeout::get()).saturating_add(T::AuditTimeout::get()))
+				},
+				Phase::Challenged { audit_by, .. } => Some(audit_by),
+				Phase::Settled(_) => None,
+			};
+			if let Some(audit_by) = close_from {
+				ensure!(
+					Self::close_queued(id, audit_by.saturating_add(One::one())),
+					"a commitment's close is not queued"
+				);
+			}
+			ensure!(c.challenges.len() as u32 <= T::ChallengesPerWindow::get(), "too many challenges");
+			ensure!(c.auditors.len() as u32 <= T::AuditorsPerLeaf::get(), "too many auditors");
+			ensure!(c.auditors.iter().all(|a| a.who != c.contributor), "a contributor audits its own work");
+		}
+		Ok(())
+	}
+
+	/// Whether the close of `id` is queued at `wanted` or the `MAX_SLIP` blocks after it.
+	fn close_queued(id: crate::CommitmentId, wanted: BlockNumberFor<T>) -> bool {
+		let mut block = wanted;
+		for _ in 0..=MAX_SLIP {
+			if Queue::<T>::due_at(block).contains(&(id, Deadline::Close)) {
+				return true;
+			}
+			block = block.saturating_add(One::one());
+		}
+		false
+	}
+}
