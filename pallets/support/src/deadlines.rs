@@ -68,16 +68,17 @@ where
 		Q::take(now)
 	}
 
-	/// Removes `item` from block `at`'s list, if it is there; returns whether it was.
-	pub fn cancel(at: B, item: &I) -> bool {
-		Q::try_mutate(at, |queue| match queue.iter().position(|queued| queued == item) {
-			Some(i) => {
-				queue.remove(i);
-				Ok(())
-			},
-			None => Err(()),
-		})
-		.is_ok()
+	/// The block `item` is queued at, looking where [`DeadlineQueue::schedule`] may have put an
+	/// item wanted at `wanted`: that block and the [`MAX_SLIP`] blocks after it.
+	pub fn find(wanted: B, item: &I) -> Option<B> {
+		let mut block = wanted;
+		for _ in 0..=MAX_SLIP {
+			if Q::get(block).contains(item) {
+				return Some(block);
+			}
+			block = block.saturating_add(One::one());
+		}
+		None
 	}
 
 	/// The items due at block `at`.
@@ -160,15 +161,18 @@ mod tests {
 	}
 
 	#[test]
-	fn cancel_removes_only_the_named_item_and_frees_its_place() {
+	fn find_looks_where_schedule_may_have_put_the_item() {
 		TestExternalities::default().execute_with(|| {
-			Queue::schedule(5, 1).unwrap();
-			Queue::schedule(5, 2).unwrap();
-			assert!(!Queue::cancel(5, &3));
-			assert!(!Queue::cancel(6, &1));
-			assert!(Queue::cancel(5, &1));
-			assert_eq!(Queue::due_at(5).into_inner(), vec![2]);
-			assert_eq!(Queue::schedule(5, 4), Ok(5));
+			for item in 0..5 {
+				Queue::schedule(10, item).expect("room within the slip");
+			}
+			assert_eq!(Queue::find(10, &0), Some(10));
+			assert_eq!(Queue::find(10, &4), Some(12));
+			assert_eq!(Queue::find(11, &4), Some(12));
+			// Not before the wanted block, not past its slip window, not an item never queued.
+			assert_eq!(Queue::find(11, &0), None);
+			assert_eq!(Queue::find(12 - u64::from(MAX_SLIP) - 1, &4), None);
+			assert_eq!(Queue::find(10, &9), None);
 		});
 	}
 }

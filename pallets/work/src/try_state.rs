@@ -2,10 +2,8 @@
 //! every mock test and after every step of the seeded simulations.
 
 use crate::{deadlines::Queue, pallet::*, Deadline, Phase};
-use pgt_pallet_support::deadlines::MAX_SLIP;
 use polkadot_sdk::{
 	frame_support::{ensure, traits::Get},
-	frame_system::pallet_prelude::BlockNumberFor,
 	sp_runtime::{
 		traits::{One, Saturating},
 		TryRuntimeError,
@@ -39,7 +37,7 @@ impl<T: Config> Pallet<T> {
 			};
 			if let Some(audit_by) = close_from {
 				ensure!(
-					Self::close_queued(id, audit_by.saturating_add(One::one())),
+					Queue::<T>::find(audit_by.saturating_add(One::one()), &(id, Deadline::Close)).is_some(),
 					"a commitment's close is not queued"
 				);
 			}
@@ -48,17 +46,5 @@ impl<T: Config> Pallet<T> {
 			ensure!(c.auditors.iter().all(|a| a.who != c.contributor), "a contributor audits its own work");
 		}
 		Ok(())
-	}
-
-	/// Whether the close of `id` is queued at `wanted` or the `MAX_SLIP` blocks after it.
-	fn close_queued(id: crate::CommitmentId, wanted: BlockNumberFor<T>) -> bool {
-		let mut block = wanted;
-		for _ in 0..=MAX_SLIP {
-			if Queue::<T>::due_at(block).contains(&(id, Deadline::Close)) {
-				return true;
-			}
-			block = block.saturating_add(One::one());
-		}
-		false
 	}
 }
