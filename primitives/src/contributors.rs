@@ -121,6 +121,10 @@ pub trait ContributorRegistry<AccountId> {
 	/// machine that meets the requirements.
 	fn can_serve(who: &AccountId, requirements: &Requirements) -> bool;
 
+	/// Whether `who` may take work at all now: registered, online (a recent heartbeat), not
+	/// unbonding, stake at least the minimum.
+	fn is_available(who: &AccountId) -> bool;
+
 	/// The reputation score of `who` (½ for an unknown account).
 	fn reputation(who: &AccountId) -> Perbill;
 

@@ -54,7 +54,11 @@ impl ComplexityTier {
 }
 
 /// A cumulative statement by the player's client of what one contributor delivered in one
-/// session so far. The client signs a new one every few seconds; each supersedes the last.
+/// session so far. The client signs a new one every few seconds; each supersedes the last for
+/// that contributor, and the chain accepts it only if it adds: more seconds served (or as many,
+/// with a higher counter), no fewer paused seconds or frames, at most as many new paused seconds
+/// as new served seconds, and no more seconds served than have passed since the contributor
+/// started serving.
 ///
 /// `seconds_served` counts every second the contributor streamed; `seconds_paused` the part of
 /// them in which latency was over the session's limit, which costs nothing. So the contributor
@@ -75,8 +79,9 @@ pub struct Receipt<AccountId> {
 	pub latency_p50_ms: u16,
 	/// 95th-percentile round-trip latency, in milliseconds.
 	pub latency_p95_ms: u16,
-	/// Grows with every receipt the player signs for this session (across all its
-	/// contributors); the chain only accepts a receipt with a higher counter than the last.
+	/// Grows with every receipt the player signs for this contributor in this session. It orders
+	/// receipts that serve the same number of seconds (the later one carries newer latency
+	/// figures); a receipt that serves more seconds supersedes whatever its counter.
 	pub counter: u32,
 }
 
@@ -113,6 +118,12 @@ pub trait SessionWork<AccountId> {
 	/// Returns the seconds actually forfeited (fewer when `who` has been billed fewer, none when
 	/// the session has settled).
 	fn forfeit(session: SessionId, who: &AccountId, seconds: u32) -> u32;
+
+	/// Records that `who`, hosting `session`, committed its work for a verification window that
+	/// covers `seconds` of session time. Billed seconds are paid only as far as commitments
+	/// cover them (plus an allowance for the windows still open when the session ends). Returns
+	/// whether it was recorded (`false` when `who` is not hosting `session`).
+	fn note_commitment(session: SessionId, who: &AccountId, seconds: u32) -> bool;
 }
 
 #[cfg(test)]

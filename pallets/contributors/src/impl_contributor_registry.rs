@@ -31,6 +31,11 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 		})
 	}
 
+	fn is_available(who: &T::AccountId) -> bool {
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		Registry::<T>::get(who).is_some_and(|info| available::<T>(&info, now))
+	}
+
 	fn reputation(who: &T::AccountId) -> Perbill {
 		Registry::<T>::get(who).map(|info| info.reputation).unwrap_or_default().score()
 	}

@@ -44,19 +44,21 @@ fn request<T: Config>(player: &T::AccountId, candidates: Vec<T::AccountId>) -> S
 	id
 }
 
-/// A receipt for the current host of `id` adding `seconds` to what it had, signed by the player.
-fn host_receipt<T: Config>(id: SessionId, seconds: u32) -> (ReceiptOf<T>, T::Signature) {
+/// Lets `seconds` of chain time pass, then makes a receipt for the current host of `id` adding
+/// `served` seconds to what it had (one of them paused), signed by the player.
+fn host_receipt<T: Config>(id: SessionId, seconds: u32, served: u32) -> (ReceiptOf<T>, T::Signature) {
+	T::BenchmarkHelper::pass_time(u64::from(seconds) * 1_000);
 	let s = Live::<T>::get(id).expect("live");
-	let had = s.served.iter().find(|e| e.contributor == s.host).map_or(0, |e| e.seconds_served);
+	let had = s.served.iter().find(|e| e.contributor == s.host).cloned().expect("the host has an entry");
 	let receipt = Receipt {
 		session: id,
 		contributor: s.host.clone(),
-		seconds_served: had + seconds,
-		seconds_paused: 1,
-		frames: u64::from(had + seconds) * 60,
+		seconds_served: had.seconds_served + served,
+		seconds_paused: had.seconds_paused + served.min(1),
+		frames: u64::from(had.seconds_served + served) * 60,
 		latency_p50_ms: 20,
 		latency_p95_ms: 45,
-		counter: s.last_counter + 1,
+		counter: had.counter + 1,
 	};
 	let signature = T::BenchmarkHelper::sign(&receipt.signing_payload(&SessionsPallet::<T>::genesis_hash()));
 	(receipt, signature)
@@ -70,10 +72,10 @@ fn loaded_session<T: Config>(player: &T::AccountId, first_contributor: u32) -> S
 	let host = Live::<T>::get(id).expect("live").host;
 	SessionsPallet::<T>::do_accept_session(host, id).expect("the host accepts");
 	for _ in 0..T::MaxBackups::get() {
-		let (r, sig) = host_receipt::<T>(id, 60);
+		let (r, sig) = host_receipt::<T>(id, 60, 60);
 		SessionsPallet::<T>::do_failover(player.clone(), id, r, sig).expect("a backup takes over");
 	}
-	let (r, sig) = host_receipt::<T>(id, 60);
+	let (r, sig) = host_receipt::<T>(id, 60, 60);
 	SessionsPallet::<T>::do_submit_receipt(player.clone(), id, r, sig).expect("the receipt is valid");
 	id
 }
@@ -120,11 +122,12 @@ mod benchmarks {
 	fn submit_receipt() {
 		let player = player::<T>();
 		let id = loaded_session::<T>(&player, 0);
-		let (receipt, signature) = host_receipt::<T>(id, 60);
+		let (receipt, signature) = host_receipt::<T>(id, 60, 60);
 		let counter = receipt.counter;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(player), id, receipt, signature);
-		assert_eq!(Live::<T>::get(id).map(|s| s.last_counter), Some(counter));
+		let s = Live::<T>::get(id).expect("live");
+		assert_eq!(s.served.iter().find(|e| e.contributor == s.host).map(|e| e.counter), Some(counter));
 	}
 
 	#[benchmark]
@@ -133,7 +136,9 @@ mod benchmarks {
 		let id = request::<T>(&player, contributors::<T>(0, T::MaxBackups::get() + 1));
 		let host = Live::<T>::get(id).expect("live").host;
 		SessionsPallet::<T>::do_accept_session(host.clone(), id).expect("the host accepts");
-		let (receipt, signature) = host_receipt::<T>(id, 60);
+		// The host stalled: its receipt serves one second of a long stretch, so it is blamed
+		// (the dearer path, with a reputation update).
+		let (receipt, signature) = host_receipt::<T>(id, T::StallSeconds::get() + 60, 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(player), id, receipt, signature);
 		assert!(Live::<T>::get(id).is_some_and(|s| s.host != host));

@@ -2,7 +2,7 @@
 
 use crate::{
 	pallet::{Config, Event, Live, Pallet},
-	Served, SessionState,
+	SessionState,
 };
 use alloc::vec::Vec;
 use pgt_primitives::sessions::{SessionId, SessionWork};
@@ -27,33 +27,32 @@ impl<T: Config> SessionWork<T::AccountId> for Pallet<T> {
 
 	fn forfeit(session: SessionId, who: &T::AccountId, seconds: u32) -> u32 {
 		let taken = Live::<T>::mutate(session, |s| {
-			let Some(s) = s else { return 0 };
-			match s.served.iter_mut().find(|e| e.contributor == *who) {
-				Some(e) => e.seconds_forfeited = e.seconds_forfeited.saturating_add(seconds),
-				// The host has no receipt yet: the forfeit waits in an empty entry that its
-				// receipts will fill (the list has room for every contributor that hosts).
-				None if s.host == *who => {
-					let entry = Served {
-						contributor: who.clone(),
-						seconds_served: 0,
-						seconds_paused: 0,
-						seconds_forfeited: seconds,
-						frames: 0,
-						latency_p50_ms: 0,
-						latency_p95_ms: 0,
-						receipt_hash: Default::default(),
-					};
-					if s.served.try_push(entry).is_err() {
-						return 0;
-					}
-				},
-				None => return 0,
-			}
+			// Every contributor that has hosted has an entry from the moment it started.
+			let Some(e) = s.as_mut().and_then(|s| s.served.iter_mut().find(|e| e.contributor == *who)) else {
+				return 0;
+			};
+			e.seconds_forfeited = e.seconds_forfeited.saturating_add(seconds);
 			seconds
 		});
 		if taken > 0 {
 			Pallet::<T>::deposit_event(Event::PayForfeited { session, contributor: who.clone(), seconds: taken });
 		}
 		taken
+	}
+
+	fn note_commitment(session: SessionId, who: &T::AccountId, seconds: u32) -> bool {
+		Live::<T>::mutate(session, |s| {
+			let Some(s) = s.as_mut() else { return false };
+			if s.host != *who || !matches!(s.state, SessionState::Active { .. }) {
+				return false;
+			}
+			match s.served.iter_mut().find(|e| e.contributor == *who) {
+				Some(e) => {
+					e.seconds_committed = e.seconds_committed.saturating_add(seconds);
+					true
+				},
+				None => false,
+			}
+		})
 	}
 }

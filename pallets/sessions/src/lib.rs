@@ -14,36 +14,51 @@
 //!    (game, requirements, player, session id), the block and time, the expected duration.
 //! 2. **Accept** ([`Pallet::accept_session`]): the host has [`Config::AcceptTimeout`] blocks;
 //!    otherwise the first backup (or standby candidate) is asked, and when none is left the
-//!    session is cancelled and the escrow released. Accepting fixes the session's **rate**:
-//!    `base rate × game tier × host's reputation multiplier`, capped at `max_rate`.
+//!    session is cancelled and the escrow released. The host must still be available (online, at
+//!    the minimum stake) when it accepts. Accepting fixes the session's **rate**:
+//!    `base rate × game tier × host's reputation multiplier`, capped at `max_rate`, and starts
+//!    the host's clock (chain time) and records its machine's resource hash.
 //! 3. **Receipts** ([`Pallet::submit_receipt`]): the player's client signs cumulative
-//!    [`Receipt`]s (seconds served, seconds paused because latency was over the limit, frames,
-//!    latency p50/p95, a growing counter). Player or contributor submits the latest; the chain
-//!    checks the player's signature (over [`Receipt::signing_payload`], bound to this chain's
-//!    genesis) and that the counter grows. **Paused seconds cost nothing.**
+//!    [`Receipt`]s per contributor (seconds served, seconds paused because latency was over the
+//!    limit, frames, latency p50/p95, a counter). Player or contributor submits the latest; the
+//!    chain checks the player's signature (over [`Receipt::signing_payload`], bound to this
+//!    chain's genesis) and that the receipt only adds: it serves more seconds than the last one
+//!    for that contributor (or as many, with a higher counter), pauses at most as many new
+//!    seconds as it serves (`Δpaused ≤ Δserved`, so what is billed never goes down), and serves
+//!    no more seconds than have passed on the chain's clock since that contributor started
+//!    serving (plus [`Config::ClockTolerance`]). **Paused seconds cost nothing.**
 //! 4. **Failover** ([`Pallet::failover`]): the player or a backup, with the player's latest
 //!    receipt for the host, replaces the host by the first backup. The dropped host keeps what its
-//!    receipt bills and takes a reputation failure.
+//!    receipts bill; it takes a reputation failure only when that receipt shows it stalled (more
+//!    than [`Config::StallSeconds`] of its time unserved).
 //! 5. **Settlement** ([`Pallet::end_session`] by the player or host, or automatically when no
-//!    receipt came for [`Config::ReceiptTimeout`] blocks): each contributor's pay is
-//!    `rate × billed seconds`; of it [`Config::BurnShare`] is **burned**, [`Config::TreasuryShare`]
-//!    goes to the **treasury**, the rest to the contributor; the unused escrow returns to the
-//!    player. A [`CsuRecord`] (player, contributors, times, rate, resource hashes, receipt hashes,
-//!    amounts) is kept for [`Config::CsuRetention`] blocks and emitted whole in
-//!    [`Event::SessionSettled`]; each contributor's reputation is updated.
+//!    receipt came for [`Config::ReceiptTimeout`] blocks): each contributor is paid for its
+//!    billed seconds that its work commitments cover (pallet-pgt-work tells this pallet through
+//!    [`SessionWork::note_commitment`](pgt_primitives::sessions::SessionWork::note_commitment)),
+//!    plus [`Config::UnverifiedAllowance`] for the windows that could still be committed when the
+//!    session ended: `rate × paid seconds`. Of it [`Config::BurnShare`] is **burned**,
+//!    [`Config::TreasuryShare`] goes to the **treasury**, the rest to the contributor; the unused
+//!    escrow returns to the player. A [`CsuRecord`] (player, contributors, times, rate, resource
+//!    hashes, receipt hashes, amounts) is kept for [`Config::CsuRetention`] blocks and emitted
+//!    whole in [`Event::SessionSettled`]. Reputation and verified hours come from audits
+//!    (pallet-pgt-work), not from settling.
 //!
 //! ## The rate
 //! [`BaseRate`] (PGT per compute-hour) moves every block like EIP-1559's base fee: toward
-//! [`Config::TargetUtilisation`] of the online session slots, by at most [`Config::MaxRateStep`]
+//! [`Config::TargetUtilisation`] of the registry's counted capacity (stake-backed slots of online
+//! contributors that have worked recently), with demand counted as the slots of accepted sessions
+//! only ([`OccupiedSlots`]), by at most [`Config::MaxRateStep`]
 //! per block, within [`Config::MinRate`]..[`Config::MaxRate`] ([`pgt_primitives::rate`]).
 //! Clients read it and any contributor's rate with the view functions [`Pallet::base_rate`] and
 //! [`Pallet::contributor_rate`].
 //!
 //! ## Timeouts
-//! Deadlines are kept in a per-block queue ([`Timeouts`], a
-//! [`pgt_pallet_support::deadlines::DeadlineQueue`]), at most [`Config::MaxTimeoutsPerBlock`] per
-//! block, a deadline landing at most [`pgt_pallet_support::deadlines::MAX_SLIP`] blocks late,
-//! processed in `on_initialize`.
+//! Every live session has exactly one deadline in [`Timeouts`] (a
+//! [`pgt_pallet_support::deadlines::DeadlineQueue`]): its accept timeout, then its receipt
+//! timeout, moved by each receipt and removed when the session ends. Any number may fall in one
+//! block; `on_initialize` handles at most [`Config::MaxTimeoutsPerBlock`] per block, oldest
+//! first, so a deadline is handled at its block or later, never earlier, and nobody's requests
+//! can push another session's deadline or refuse a request for want of room.
 //!
 //! ## Where things are
 //! Declarations here; requesting and accepting in `matching.rs`, receipts and failover in
@@ -99,6 +114,8 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	/// A registered, online contributor with free session slots that meets default
 	/// requirements (a new one for each `index`).
 	fn contributor(index: u32) -> AccountId;
+	/// Moves the chain's clock (`UnixTime`) on by `ms` milliseconds.
+	fn pass_time(ms: u64);
 }
 
 #[polkadot_sdk::frame_support::pallet]
@@ -145,8 +162,9 @@ pub mod pallet {
 		pub const MAX_RATE: u128 = 3_600_000_000;
 
 		/// Sessions' defaults for tests: 30 % burned, 10 % to the treasury, 2 backups, 5
-		/// candidates, 10 hours at most, 4 deadlines per block; sr25519/ed25519 receipts
-		/// (`MultiSignature`); Root edits the game catalogue.
+		/// candidates, 10 hours at most, 4 deadlines handled per block, 6 s of clock tolerance,
+		/// a 30 s stall blames a failed-over host, 120 s paid without a commitment (two 60 s
+		/// windows); sr25519/ed25519 receipts (`MultiSignature`); Root edits the game catalogue.
 		pub struct TestDefaultConfig;
 
 		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
@@ -170,6 +188,9 @@ pub mod pallet {
 			type ReceiptTimeout = ConstU64<RECEIPT_TIMEOUT>;
 			type CsuRetention = ConstU64<CSU_RETENTION>;
 			type MaxTimeoutsPerBlock = ConstU32<4>;
+			type ClockTolerance = ConstU32<6>;
+			type StallSeconds = ConstU32<30>;
+			type UnverifiedAllowance = ConstU32<120>;
 			type MinRate = ConstU128<MIN_RATE>;
 			type MaxRate = ConstU128<MAX_RATE>;
 			type TargetUtilisation = TargetUtilisation;
@@ -267,9 +288,24 @@ pub mod pallet {
 		#[pallet::no_default_bounds]
 		type CsuRetention: Get<BlockNumberFor<Self>>;
 
-		/// Most deadlines that fall in one block.
+		/// Most deadlines `on_initialize` handles in one block (more wait for the next block).
 		#[pallet::constant]
 		type MaxTimeoutsPerBlock: Get<u32>;
+
+		/// Seconds a receipt may serve beyond the chain time that has passed since its
+		/// contributor started serving (block timestamps are a few seconds coarse).
+		#[pallet::constant]
+		type ClockTolerance: Get<u32>;
+
+		/// A host that is failed over takes a reputation failure only when the player's receipt
+		/// shows more than this many seconds of its time unserved (it stalled).
+		#[pallet::constant]
+		type StallSeconds: Get<u32>;
+
+		/// Billed seconds per contributor paid without a work commitment covering them: the
+		/// windows that could still be committed when the session ended (two windows).
+		#[pallet::constant]
+		type UnverifiedAllowance: Get<u32>;
 
 		/// The base rate never falls below this (per compute-hour).
 		#[pallet::constant]
@@ -322,7 +358,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Csus<T: Config> = StorageMap<_, Twox64Concat, SessionId, CsuRecord<T>>;
 
-	/// Session slots taken by hosts and backups of live sessions: the demand side of the rate.
+	/// Session slots taken by hosts and backups of accepted sessions: the demand side of the rate
+	/// (requests that are never accepted don't count).
 	#[pallet::storage]
 	pub type OccupiedSlots<T: Config> = StorageValue<_, u32, ValueQuery>;
 
@@ -335,15 +372,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BaseRate<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery, DefaultBaseRate<T>>;
 
-	/// Deadlines by block: what `on_initialize` of that block checks.
+	/// Deadlines by block: what `on_initialize` handles once that block is reached. One accept or
+	/// receipt timeout per live session, and the pruning of retained CSU records.
 	#[pallet::storage]
-	pub type Timeouts<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<(SessionId, Timeout), T::MaxTimeoutsPerBlock>,
-		ValueQuery,
-	>;
+	pub type Timeouts<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, (SessionId, Timeout), ()>;
+
+	/// The first block whose deadlines are not all handled yet.
+	#[pallet::storage]
+	pub type TimeoutCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 
 	/// The catalogue and base rate the chain starts with.
 	#[pallet::genesis_config]
@@ -438,6 +475,9 @@ pub mod pallet {
 			from: T::AccountId,
 			/// The new host.
 			to: T::AccountId,
+			/// Whether the dropped host was blamed (its receipt shows it stalled) and took a
+			/// reputation failure.
+			blamed: bool,
 		},
 		/// Work of `contributor` in one verification window was found wrong: `seconds` of its
 		/// time in the session will not be paid.
@@ -477,12 +517,12 @@ pub mod pallet {
 		RateAboveMax,
 		/// The player cannot put the escrow on hold.
 		InsufficientBalance,
-		/// Too many deadlines fall in the coming blocks; try again shortly.
-		TooManyTimeouts,
 		/// No such session (it never existed or has settled).
 		UnknownSession,
 		/// Only the host asked to host may accept.
 		NotHost,
+		/// The host is no longer available (offline, unbonding or below the minimum stake).
+		HostUnavailable,
 		/// The session is not awaiting acceptance.
 		NotAwaitingAccept,
 		/// The session is not running.
@@ -493,15 +533,22 @@ pub mod pallet {
 		BadSignature,
 		/// The receipt names another session.
 		ReceiptForOtherSession,
-		/// The receipt's counter is not above the last accepted one.
+		/// The receipt adds nothing: it serves fewer seconds than the last one accepted for that
+		/// contributor, or as many without a higher counter.
 		StaleReceipt,
 		/// The receipt bills a contributor that has not hosted this session.
 		NotSessionContributor,
 		/// The receipt pauses more seconds than it serves.
 		InvalidReceipt,
-		/// The receipt bills less than an earlier one for the same contributor (receipts are
-		/// cumulative).
+		/// The receipt counts fewer paused seconds or frames than an earlier one for the same
+		/// contributor (receipts are cumulative).
 		ReceiptRegressed,
+		/// The receipt adds more paused seconds than served seconds: it would lower what the
+		/// contributor has billed.
+		PausedBeyondServed,
+		/// The receipt serves more seconds than have passed since the contributor started
+		/// serving (chain time, plus `ClockTolerance`).
+		ServedBeyondElapsed,
 		/// The receipts would bill more seconds than the session's `max_duration`.
 		ExceedsMaxDuration,
 		/// Only the player or a backup may fail over.
@@ -517,9 +564,11 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let handled = Self::process_timeouts(now);
+			let (handled, blocks_looked_at) = Self::process_timeouts(now);
 			Self::update_base_rate();
-			T::WeightInfo::process_timeouts(handled).saturating_add(T::WeightInfo::update_base_rate())
+			T::WeightInfo::process_timeouts(handled)
+				.saturating_add(T::DbWeight::get().reads_writes(blocks_looked_at.into(), 1))
+				.saturating_add(T::WeightInfo::update_base_rate())
 		}
 
 		fn integrity_test() {
@@ -574,7 +623,8 @@ pub mod pallet {
 		}
 
 		/// Submits the player's latest signed receipt for `session` (by the player or a
-		/// contributor of the session).
+		/// contributor of the session). It must only add to what the last receipt for the same
+		/// contributor said, and serve no more seconds than have passed since it started serving.
 		#[pallet::call_index(3)]
 		pub fn submit_receipt(
 			origin: OriginFor<T>,
@@ -587,7 +637,8 @@ pub mod pallet {
 		}
 
 		/// Replaces the host of `session` by its first backup, with the player's latest receipt
-		/// for the host (by the player or a backup).
+		/// for the host (by the player or a backup). The host is blamed only when that receipt
+		/// shows it stalled.
 		#[pallet::call_index(4)]
 		pub fn failover(
 			origin: OriginFor<T>,

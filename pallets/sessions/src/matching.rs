@@ -1,7 +1,9 @@
 //! Requesting and accepting a session: checking the request, choosing host, backups and standby
 //! from the player's candidates, putting the escrow on hold, and the host's acceptance.
 
-use crate::{pallet::*, BalanceOf, ComplexityTier, GameId, SessionId, SessionInfo, SessionState, TaskPackage, Timeout};
+use crate::{
+	pallet::*, BalanceOf, ComplexityTier, GameId, Served, SessionId, SessionInfo, SessionState, TaskPackage, Timeout,
+};
 use alloc::vec::Vec;
 use codec::Encode;
 use pgt_primitives::contributors::{ContributorRegistry, Requirements};
@@ -45,13 +47,12 @@ impl<T: Config> Pallet<T> {
 			pgt_primitives::rate::escrow_for_seconds(max_rate.saturated_into(), max_duration.into()).saturated_into();
 		let id = NextSessionId::<T>::get();
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-		let deadline = now.saturating_add(T::AcceptTimeout::get());
-		Self::schedule(deadline, id, Timeout::Accept)?;
 		T::Currency::hold(&HoldReason::Escrow.into(), &player, escrow).map_err(|_| Error::<T>::InsufficientBalance)?;
 		for c in core::iter::once(&host).chain(backups.iter()) {
 			T::Registry::occupy_slot(c)?;
 		}
-		OccupiedSlots::<T>::mutate(|n| *n = n.saturating_add(1 + backups.len() as u32));
+		// Requests don't count as demand for the rate until they are accepted.
+		let deadline = Self::schedule(now.saturating_add(T::AcceptTimeout::get()), id, Timeout::Accept);
 
 		let task = TaskPackage {
 			hash: blake2_256(&(game, &requirements, &player, id).encode()).into(),
@@ -85,7 +86,6 @@ impl<T: Config> Pallet<T> {
 				standby: BoundedVec::truncate_from(standby),
 				state: SessionState::AwaitingAccept { deadline },
 				served: Default::default(),
-				last_counter: 0,
 			},
 		);
 		NextSessionId::<T>::put(id.saturating_add(1));
@@ -94,18 +94,24 @@ impl<T: Config> Pallet<T> {
 
 	/// See [`Pallet::accept_session`].
 	pub(crate) fn do_accept_session(who: T::AccountId, id: SessionId) -> DispatchResult {
-		Live::<T>::try_mutate(id, |s| {
-			let s = s.as_mut().ok_or(Error::<T>::UnknownSession)?;
-			ensure!(s.host == who, Error::<T>::NotHost);
-			ensure!(matches!(s.state, SessionState::AwaitingAccept { .. }), Error::<T>::NotAwaitingAccept);
-			let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-			let deadline = now.saturating_add(T::ReceiptTimeout::get());
-			Self::schedule(deadline, id, Timeout::Receipt)?;
-			s.rate = Self::rate_of(&who, s.complexity).min(s.max_rate);
-			s.state = SessionState::Active { since: now, deadline };
-			Self::deposit_event(Event::SessionAccepted { session: id, host: who, rate: s.rate });
-			Ok(())
-		})
+		let mut s = Live::<T>::get(id).ok_or(Error::<T>::UnknownSession)?;
+		ensure!(s.host == who, Error::<T>::NotHost);
+		ensure!(matches!(s.state, SessionState::AwaitingAccept { .. }), Error::<T>::NotAwaitingAccept);
+		// It was available when asked; it must still be (online, not unbonding, stake kept).
+		ensure!(T::Registry::is_available(&who), Error::<T>::HostUnavailable);
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		let since_ms = T::UnixTime::now().as_millis().saturated_into();
+		let host = Served::starting(who.clone(), since_ms, T::Registry::resource_hash(&who).unwrap_or_default());
+		// Nobody has served yet, so the list (room for every contributor that hosts) is empty.
+		s.served.try_push(host).map_err(|_| Error::<T>::NotSessionContributor)?;
+		Self::unschedule(id, &s);
+		let deadline = Self::schedule(now.saturating_add(T::ReceiptTimeout::get()), id, Timeout::Receipt);
+		s.rate = Self::rate_of(&who, s.complexity).min(s.max_rate);
+		s.state = SessionState::Active { since: now, deadline };
+		OccupiedSlots::<T>::mutate(|n| *n = n.saturating_add(1 + s.backups.len() as u32));
+		Self::deposit_event(Event::SessionAccepted { session: id, host: who, rate: s.rate });
+		Live::<T>::insert(id, s);
+		Ok(())
 	}
 
 	/// The candidates that can serve now at a rate within `max_rate`, in the player's order.

@@ -65,6 +65,9 @@ impl crate::BenchmarkHelper<AccountId, polkadot_sdk::sp_runtime::MultiSignature>
 		pallet_pgt_contributors::testing_utils::register::<Test>(&who, profile(8), MIN_STAKE).expect("registers");
 		who
 	}
+	fn pass_time(ms: u64) {
+		Timestamp::set_timestamp(polkadot_sdk::pallet_timestamp::Now::<Test>::get().saturating_add(ms));
+	}
 }
 
 pub const ALICE: Sr25519Keyring = Sr25519Keyring::Alice;

@@ -1,18 +1,21 @@
 //! Receipts and failover: checking a player-signed receipt and recording what it bills.
 
-use crate::{pallet::*, ReceiptOf, Served, SessionId, SessionInfo, SessionState};
+use crate::{pallet::*, timeouts::Queue, ReceiptOf, Served, SessionId, SessionInfo, SessionState, Timeout};
 use codec::Encode;
 use pgt_primitives::{
 	contributors::ContributorRegistry,
 	reputation::{Outcome, WEIGHT_UNIT},
 };
 use polkadot_sdk::{
-	frame_support::{ensure, traits::Get},
+	frame_support::{
+		ensure,
+		traits::{Get, UnixTime},
+	},
 	frame_system::pallet_prelude::BlockNumberFor,
 	sp_io::hashing::blake2_256,
 	sp_runtime::{
 		traits::{Saturating, Verify, Zero},
-		DispatchResult,
+		DispatchResult, SaturatedConversion,
 	},
 };
 
@@ -44,11 +47,27 @@ impl<T: Config> Pallet<T> {
 		ensure!(!s.backups.is_empty(), Error::<T>::NoBackup);
 		ensure!(receipt.contributor == s.host, Error::<T>::NotHostReceipt);
 		Self::apply_receipt(id, &mut s, receipt, &signature)?;
-		let from = core::mem::replace(&mut s.host, s.backups.remove(0));
+		let now_ms: u64 = T::UnixTime::now().as_millis().saturated_into();
+		let to = s.backups.remove(0);
+		let entry = Served::starting(to.clone(), now_ms, T::Registry::resource_hash(&to).unwrap_or_default());
+		// One entry per contributor that has hosted: at most 1 + MaxBackups.
+		s.served.try_push(entry).map_err(|_| Error::<T>::NotSessionContributor)?;
+		let from = core::mem::replace(&mut s.host, to.clone());
+		// The dropped host's clock stops; it is blamed only if the player's own receipt says it
+		// stalled, so a player (or a friendly backup) can move a session but not frame a host
+		// that kept serving.
+		let mut blamed = false;
+		if let Some(e) = s.served.iter_mut().find(|e| e.contributor == from) {
+			e.until_ms = Some(now_ms);
+			let unserved = e.elapsed_seconds(now_ms).saturating_sub(e.seconds_served.into());
+			blamed = unserved > u64::from(T::StallSeconds::get());
+		}
 		T::Registry::release_slot(&from);
 		OccupiedSlots::<T>::mutate(|n| *n = n.saturating_sub(1));
-		T::Registry::record_outcome(&from, Outcome::failure(WEIGHT_UNIT), 0);
-		Self::deposit_event(Event::FailedOver { session: id, from, to: s.host.clone() });
+		if blamed {
+			T::Registry::record_outcome(&from, Outcome::failure(WEIGHT_UNIT), 0);
+		}
+		Self::deposit_event(Event::FailedOver { session: id, from, to, blamed });
 		Live::<T>::insert(id, s);
 		Ok(())
 	}
@@ -59,6 +78,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks `receipt` against session `s` and records it there; moves the receipt deadline.
+	///
+	/// A receipt only adds to the last one accepted for its contributor: it serves more seconds
+	/// (or as many, with a higher counter, to update the latency figures), its paused seconds
+	/// and frames don't fall, and it pauses at most as many new seconds as it serves, so what the
+	/// contributor has billed never goes down. It serves no more seconds than the chain's clock
+	/// has run since the contributor started serving (plus `ClockTolerance`).
 	fn apply_receipt(
 		id: SessionId,
 		s: &mut SessionInfo<T>,
@@ -66,21 +91,31 @@ impl<T: Config> Pallet<T> {
 		signature: &T::Signature,
 	) -> DispatchResult {
 		ensure!(receipt.session == id, Error::<T>::ReceiptForOtherSession);
-		let SessionState::Active { since, .. } = s.state else { return Err(Error::<T>::NotActive.into()) };
+		let SessionState::Active { since, deadline } = s.state else { return Err(Error::<T>::NotActive.into()) };
 		ensure!(Self::player_signed(&s.player, &receipt, signature), Error::<T>::BadSignature);
-		ensure!(receipt.counter > s.last_counter, Error::<T>::StaleReceipt);
 		ensure!(receipt.seconds_paused <= receipt.seconds_served, Error::<T>::InvalidReceipt);
-		let is_host = receipt.contributor == s.host;
-		let known = s.served.iter().position(|e| e.contributor == receipt.contributor);
-		ensure!(is_host || known.is_some(), Error::<T>::NotSessionContributor);
-		if let Some(prev) = known.map(|i| &s.served[i]) {
-			ensure!(
-				receipt.seconds_served >= prev.seconds_served
-					&& receipt.seconds_paused >= prev.seconds_paused
-					&& receipt.frames >= prev.frames,
-				Error::<T>::ReceiptRegressed
-			);
-		}
+		let i =
+			s.served.iter().position(|e| e.contributor == receipt.contributor).ok_or(Error::<T>::NotSessionContributor)?;
+		let prev = &s.served[i];
+		ensure!(
+			receipt.seconds_served > prev.seconds_served
+				|| (receipt.seconds_served == prev.seconds_served && receipt.counter > prev.counter),
+			Error::<T>::StaleReceipt
+		);
+		ensure!(
+			receipt.seconds_paused >= prev.seconds_paused && receipt.frames >= prev.frames,
+			Error::<T>::ReceiptRegressed
+		);
+		ensure!(
+			receipt.seconds_paused - prev.seconds_paused <= receipt.seconds_served - prev.seconds_served,
+			Error::<T>::PausedBeyondServed
+		);
+		let now_ms: u64 = T::UnixTime::now().as_millis().saturated_into();
+		ensure!(
+			u64::from(receipt.seconds_served)
+				<= prev.elapsed_seconds(now_ms).saturating_add(T::ClockTolerance::get().into()),
+			Error::<T>::ServedBeyondElapsed
+		);
 		let billed_elsewhere: u64 = s
 			.served
 			.iter()
@@ -92,25 +127,18 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ExceedsMaxDuration
 		);
 
-		let entry = Served {
-			contributor: receipt.contributor.clone(),
-			seconds_served: receipt.seconds_served,
-			seconds_paused: receipt.seconds_paused,
-			seconds_forfeited: known.map_or(0, |i| s.served[i].seconds_forfeited),
-			frames: receipt.frames,
-			latency_p50_ms: receipt.latency_p50_ms,
-			latency_p95_ms: receipt.latency_p95_ms,
-			receipt_hash: blake2_256(&(&receipt, signature).encode()).into(),
-		};
-		match known {
-			Some(i) => s.served[i] = entry,
-			// One entry per contributor that has hosted: at most 1 + MaxBackups.
-			None => s.served.try_push(entry).map_err(|_| Error::<T>::NotSessionContributor)?,
-		}
-		s.last_counter = receipt.counter;
+		let e = &mut s.served[i];
+		e.counter = receipt.counter;
+		e.seconds_served = receipt.seconds_served;
+		e.seconds_paused = receipt.seconds_paused;
+		e.frames = receipt.frames;
+		e.latency_p50_ms = receipt.latency_p50_ms;
+		e.latency_p95_ms = receipt.latency_p95_ms;
+		e.receipt_hash = blake2_256(&(&receipt, signature).encode()).into();
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-		// The queued receipt timeout looks at this deadline when it fires and waits longer.
-		s.state = SessionState::Active { since, deadline: now.saturating_add(T::ReceiptTimeout::get()) };
+		Queue::<T>::remove(deadline, &(id, Timeout::Receipt));
+		let deadline = Self::schedule(now.saturating_add(T::ReceiptTimeout::get()), id, Timeout::Receipt);
+		s.state = SessionState::Active { since, deadline };
 		Self::deposit_event(Event::ReceiptAccepted {
 			session: id,
 			contributor: receipt.contributor.clone(),

@@ -3,7 +3,7 @@
 
 use crate::{pallet::*, BalanceOf, CsuRecord, CsuShare, EndReason, SessionId, SessionInfo, SessionState, Timeout};
 use alloc::vec::Vec;
-use pgt_primitives::{contributors::ContributorRegistry, rate::cost_of_seconds, reputation::Outcome};
+use pgt_primitives::{contributors::ContributorRegistry, rate::cost_of_seconds};
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -28,7 +28,6 @@ impl<T: Config> Pallet<T> {
 			if matches!(session.state, SessionState::AwaitingAccept { .. }) {
 				// Nothing was served: a cancellation, not a settlement.
 				T::Registry::release_slot(&session.host);
-				OccupiedSlots::<T>::mutate(|n| *n = n.saturating_sub(1));
 				Self::cancel(id, session);
 				return Ok(());
 			}
@@ -53,9 +52,10 @@ impl<T: Config> Pallet<T> {
 		let (mut paid_total, mut burn_total, mut treasury_total) =
 			(BalanceOf::<T>::zero(), BalanceOf::<T>::zero(), BalanceOf::<T>::zero());
 		let mut shares = Vec::with_capacity(s.served.len());
+		Self::unschedule(id, &s);
 
 		for e in s.served.iter() {
-			let billed = e.billed_seconds();
+			let (billed, uncommitted) = e.payable_seconds(T::UnverifiedAllowance::get());
 			// Receipts never bill past `max_duration` and the rate never exceeds `max_rate`, so
 			// the budget always suffices; `min` keeps that true whatever happens.
 			let paid = cost_of_seconds(rate, billed.into()).saturated_into::<BalanceOf<T>>().min(budget);
@@ -85,10 +85,11 @@ impl<T: Config> Pallet<T> {
 			treasury_total.saturating_accrue(to_treasury);
 			shares.push(CsuShare {
 				contributor: e.contributor.clone(),
-				resource_hash: T::Registry::resource_hash(&e.contributor).unwrap_or_default(),
+				resource_hash: e.resource_hash,
 				seconds_served: e.seconds_served,
 				seconds_paused: e.seconds_paused,
 				seconds_forfeited: e.seconds_forfeited,
+				seconds_uncommitted: uncommitted,
 				seconds_billed: billed,
 				frames: e.frames,
 				paid,
@@ -124,19 +125,10 @@ impl<T: Config> Pallet<T> {
 		for c in core::iter::once(&s.host).chain(s.backups.iter()) {
 			T::Registry::release_slot(c);
 		}
+		// Only accepted sessions count as demand, and only active ones are settled.
 		OccupiedSlots::<T>::mutate(|n| *n = n.saturating_sub(1 + s.backups.len() as u32));
-		// The host that served to the end earns reputation for what it served; hosts that
-		// were failed over took their failure then.
-		if let Some(e) = s.served.iter().find(|e| e.contributor == s.host) {
-			let billed = e.billed_seconds();
-			if billed > 0 {
-				T::Registry::record_outcome(
-					&s.host,
-					Outcome::success(Outcome::weight_of_seconds(billed.into())),
-					billed.into(),
-				);
-			}
-		}
+		// No reputation here: a session's seconds count as verified work when its windows pass
+		// audit (pallet-pgt-work), so a player and host can't farm it by billing each other.
 
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		let csu = CsuRecord {
@@ -154,8 +146,7 @@ impl<T: Config> Pallet<T> {
 			to_treasury: treasury_total,
 			refunded,
 		};
-		// Without room in the queue the record just stays longer.
-		let _ = Self::schedule(now.saturating_add(T::CsuRetention::get()), id, Timeout::PruneCsu);
+		Self::schedule(now.saturating_add(T::CsuRetention::get()), id, Timeout::PruneCsu);
 		Csus::<T>::insert(id, csu.clone());
 		Live::<T>::remove(id);
 		Self::deposit_event(Event::SessionSettled { session: id, csu });

@@ -55,17 +55,32 @@ pub enum SessionState<BlockNumber> {
 	},
 }
 
-/// The latest receipt the chain accepted for one contributor of a session.
+/// One contributor's service in a session: when it started (and stopped) serving, and the
+/// latest receipt the chain accepted for it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
 pub struct Served<AccountId> {
 	/// The contributor.
 	pub contributor: AccountId,
+	/// Chain time (ms since the Unix epoch) of the block in which it started serving: the host's
+	/// acceptance, or the failover that made it host. Its receipts can't bill more seconds than
+	/// have passed since.
+	pub since_ms: u64,
+	/// Chain time at which it stopped serving (it was failed over), if it has.
+	pub until_ms: Option<u64>,
+	/// Resource hash of its machine when it started serving.
+	pub resource_hash: H256,
+	/// Counter of its latest accepted receipt (0: none yet).
+	pub counter: u32,
 	/// Seconds streamed, cumulative.
 	pub seconds_served: u32,
 	/// Of those, seconds paused for latency over the limit (free).
 	pub seconds_paused: u32,
 	/// Seconds taken away because work in a verification window was found wrong (not paid).
 	pub seconds_forfeited: u32,
+	/// Seconds of session time covered by the work commitments it made (each commitment covers a
+	/// verification window). Billed seconds beyond these, plus the allowance for windows that
+	/// could still be committed when the session ended, are not paid.
+	pub seconds_committed: u32,
 	/// Frames delivered, cumulative.
 	pub frames: u64,
 	/// Median latency, ms.
@@ -78,9 +93,42 @@ pub struct Served<AccountId> {
 }
 
 impl<AccountId> Served<AccountId> {
-	/// Seconds this contributor is paid for: served − paused − forfeited.
+	/// A contributor that starts serving at chain time `since_ms` on a machine with
+	/// `resource_hash`, with nothing billed yet.
+	pub fn starting(contributor: AccountId, since_ms: u64, resource_hash: H256) -> Self {
+		Self {
+			contributor,
+			since_ms,
+			until_ms: None,
+			resource_hash,
+			counter: 0,
+			seconds_served: 0,
+			seconds_paused: 0,
+			seconds_forfeited: 0,
+			seconds_committed: 0,
+			frames: 0,
+			latency_p50_ms: 0,
+			latency_p95_ms: 0,
+			receipt_hash: H256::zero(),
+		}
+	}
+
+	/// Seconds its receipts bill, less what audits forfeited: served − paused − forfeited.
 	pub fn billed_seconds(&self) -> u32 {
 		self.seconds_served.saturating_sub(self.seconds_paused).saturating_sub(self.seconds_forfeited)
+	}
+
+	/// Of the billed seconds, (paid, not paid for want of a commitment): the paid part is at most
+	/// the committed seconds plus `allowance`.
+	pub fn payable_seconds(&self, allowance: u32) -> (u32, u32) {
+		let billed = self.billed_seconds();
+		let paid = billed.min(self.seconds_committed.saturating_add(allowance));
+		(paid, billed - paid)
+	}
+
+	/// Whole seconds of chain time it has served by chain time `now_ms` (up to when it stopped).
+	pub fn elapsed_seconds(&self, now_ms: u64) -> u64 {
+		self.until_ms.unwrap_or(now_ms).saturating_sub(self.since_ms) / 1_000
 	}
 }
 
@@ -114,10 +162,9 @@ pub struct SessionInfo<T: Config> {
 	pub standby: BoundedVec<T::AccountId, T::MaxCandidates>,
 	/// Where the session is.
 	pub state: SessionState<BlockNumberFor<T>>,
-	/// The latest receipt per contributor that has hosted.
+	/// Every contributor that has hosted (since it accepted or took over), with its latest
+	/// receipt.
 	pub served: BoundedVec<Served<T::AccountId>, MaxServersOf<T>>,
-	/// Counter of the latest accepted receipt (0: none yet).
-	pub last_counter: u32,
 }
 
 /// One contributor's part of a settled session.
@@ -125,7 +172,7 @@ pub struct SessionInfo<T: Config> {
 pub struct CsuShare<AccountId, Balance> {
 	/// The contributor.
 	pub contributor: AccountId,
-	/// Resource hash of the machine that served.
+	/// Resource hash of the machine that served, as registered when it started serving.
 	pub resource_hash: H256,
 	/// Seconds streamed.
 	pub seconds_served: u32,
@@ -133,11 +180,13 @@ pub struct CsuShare<AccountId, Balance> {
 	pub seconds_paused: u32,
 	/// Seconds forfeited because work was found wrong (not paid).
 	pub seconds_forfeited: u32,
-	/// Seconds billed (served − paused − forfeited).
+	/// Seconds not paid because no work commitment covered them.
+	pub seconds_uncommitted: u32,
+	/// Seconds paid (served − paused − forfeited − uncommitted).
 	pub seconds_billed: u32,
 	/// Frames delivered.
 	pub frames: u64,
-	/// What the player paid for these seconds (rate × billed seconds).
+	/// What the player paid for these seconds (rate × paid seconds).
 	pub paid: Balance,
 	/// Of that, what the contributor received (after the burn and treasury shares).
 	pub earned: Balance,

@@ -177,7 +177,8 @@ impl<T: Config> Pallet<T> {
 			T::Registry::record_outcome(&c.contributor, Outcome::failure(MAX_OUTCOME_WEIGHT), 0);
 			seconds_forfeited = T::Sessions::forfeit(c.session, &c.contributor, T::WindowSeconds::get());
 		} else if verdict == Verdict::Honest {
-			T::Registry::record_outcome(&c.contributor, Outcome::success(window_weight), 0);
+			// The window passed audit: its seconds count as verified work (hours, tier, board).
+			T::Registry::record_outcome(&c.contributor, Outcome::success(window_weight), T::WindowSeconds::get().into());
 		}
 
 		let (mut rewarded, mut penalised) = (Vec::new(), Vec::new());

@@ -9,7 +9,7 @@ use polkadot_sdk::{
 	frame_support::{ensure, traits::Get, BoundedVec},
 	sp_core::H256,
 	sp_runtime::{
-		traits::{One, Saturating},
+		traits::Saturating,
 		DispatchResult,
 	},
 };
@@ -32,17 +32,14 @@ impl<T: Config> Pallet<T> {
 		ensure!(!ByWindow::<T>::contains_key((window, &who, session)), Error::<T>::AlreadyCommitted);
 
 		let id = NextCommitmentId::<T>::get();
-		// Both deadlines are booked now, so a commitment that is accepted is always drawn and
-		// always closed. Both follow the commitment by fixed delays, so they spread over blocks
-		// as commitments do. `ByWindow` outlives the close: it is cleared per window once the
-		// window can no longer be committed to (`prune_windows`).
-		let draw_at = Self::schedule(now.saturating_add(T::ChallengeDelay::get()), id, Deadline::Draw)?;
-		let settle_by = draw_at
-			.saturating_add(T::OpenTimeout::get())
-			.saturating_add(T::AuditTimeout::get())
-			.saturating_add(One::one());
-		Self::schedule(settle_by, id, Deadline::Close)?;
+		// The draw is booked now; the draw books the close after the time to open and vote, so
+		// a draw that comes late (a crowded queue) shifts the close with it. `ByWindow` outlives
+		// the close: it is cleared per window once the window can no longer be committed to
+		// (`prune_windows`).
+		let draw_at = Self::schedule(now.saturating_add(T::ChallengeDelay::get()), id, Deadline::Draw);
 
+		// The session pays the host's billed seconds only as far as its commitments cover them.
+		T::Sessions::note_commitment(session, &who, T::WindowSeconds::get());
 		NextCommitmentId::<T>::put(id.saturating_add(1));
 		ByWindow::<T>::insert((window, &who, session), id);
 		Commitments::<T>::insert(

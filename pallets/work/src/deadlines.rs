@@ -1,37 +1,38 @@
 //! Deadlines: the draw and the close of every commitment, kept in [`Deadlines`] through the
-//! shared [`DeadlineQueue`] (a deadline lands at most
-//! [`pgt_pallet_support::deadlines::MAX_SLIP`] blocks late, never early), and what
-//! `on_initialize` does with them.
+//! shared [`DeadlineQueue`] (any number per block, handled at their block or later, never
+//! earlier, at most `MaxDeadlinesPerBlock` per block), and what `on_initialize` does with them.
 
 use crate::{
-	pallet::{Commitments, Config, Deadlines, Error, Pallet},
+	pallet::{Commitments, Config, DeadlineCursor, Deadlines, Pallet},
 	CommitmentId, Deadline, Phase,
 };
 use pgt_pallet_support::deadlines::DeadlineQueue;
-use polkadot_sdk::{frame_system::pallet_prelude::BlockNumberFor, sp_runtime::traits::Zero};
+use polkadot_sdk::{
+	frame_support::traits::Get,
+	frame_system::pallet_prelude::BlockNumberFor,
+	sp_runtime::traits::Zero,
+};
 
-/// The deadline queue kept in [`Deadlines`].
+/// The deadline queue kept in [`Deadlines`] and [`DeadlineCursor`].
 pub(crate) type Queue<T> =
-	DeadlineQueue<Deadlines<T>, BlockNumberFor<T>, (CommitmentId, Deadline), <T as Config>::MaxDeadlinesPerBlock>;
+	DeadlineQueue<Deadlines<T>, DeadlineCursor<T>, BlockNumberFor<T>, (CommitmentId, Deadline)>;
 
 impl<T: Config> Pallet<T> {
-	/// Queues `what` for commitment `id` at block `at`, or up to `MAX_SLIP` blocks later;
+	/// Queues `what` for commitment `id` at block `at` (later only if `at` is already handled);
 	/// returns the block.
-	pub(crate) fn schedule(
-		at: BlockNumberFor<T>,
-		id: CommitmentId,
-		what: Deadline,
-	) -> Result<BlockNumberFor<T>, Error<T>> {
-		Queue::<T>::schedule(at, (id, what)).map_err(|_| Error::<T>::TooManyDeadlines)
+	pub(crate) fn schedule(at: BlockNumberFor<T>, id: CommitmentId, what: Deadline) -> BlockNumberFor<T> {
+		Queue::<T>::schedule(at, (id, what))
 	}
 
-	/// Handles the deadlines of block `now`; returns how many draws and closes it did.
-	pub(crate) fn process_deadlines(now: BlockNumberFor<T>) -> (u32, u32) {
+	/// Handles the deadlines due by block `now`, at most `MaxDeadlinesPerBlock`; returns how
+	/// many draws and closes it did and how many blocks' entries it looked at.
+	pub(crate) fn process_deadlines(now: BlockNumberFor<T>) -> (u32, u32, u32) {
 		let (mut draws, mut closes) = (0u32, 0u32);
 		if now.is_zero() {
-			return (0, 0);
+			return (0, 0, 0);
 		}
-		for (id, what) in Queue::<T>::take(now) {
+		let due = Queue::<T>::take_due(now, T::MaxDeadlinesPerBlock::get());
+		for (_, (id, what)) in due.items {
 			match what {
 				Deadline::Draw => {
 					Self::draw(id, now);
@@ -43,7 +44,7 @@ impl<T: Config> Pallet<T> {
 				},
 			}
 		}
-		(draws, closes)
+		(draws, closes, due.blocks_looked_at)
 	}
 
 	/// Settles commitment `id` if it is still open and removes it.

@@ -25,7 +25,7 @@ use polkadot_sdk::{
 	frame_system::pallet_prelude::BlockNumberFor,
 	sp_core::H256,
 	sp_io::hashing::blake2_256,
-	sp_runtime::Saturating,
+	sp_runtime::{traits::One, Saturating},
 };
 
 /// The domain tag of the draw's seed.
@@ -89,6 +89,7 @@ impl<T: Config> Pallet<T> {
 
 		let open_by = now.saturating_add(T::OpenTimeout::get());
 		let audit_by = open_by.saturating_add(T::AuditTimeout::get());
+		Self::schedule(audit_by.saturating_add(One::one()), id, crate::Deadline::Close);
 		// Both are drawn within their bounds (k indices, at most AuditorsPerLeaf auditors).
 		c.challenges =
 			BoundedVec::truncate_from(indices.iter().map(|&index| Challenge { index, opened: None }).collect());

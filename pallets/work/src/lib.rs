@@ -238,7 +238,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxTasksPerWindow: Get<u32>;
 
-		/// Most deadlines that fall in one block.
+		/// Most deadlines `on_initialize` handles in one block (more wait for the next block).
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
@@ -284,15 +284,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PruneFrom<T: Config> = StorageValue<_, (WindowIndex, Option<PruneCursor>), ValueQuery>;
 
-	/// Deadlines by block: what `on_initialize` of that block does.
+	/// Deadlines by block: what `on_initialize` does once that block is reached (the draw and
+	/// the close of every commitment).
 	#[pallet::storage]
-	pub type Deadlines<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<(CommitmentId, Deadline), T::MaxDeadlinesPerBlock>,
-		ValueQuery,
-	>;
+	pub type Deadlines<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, (CommitmentId, Deadline), ()>;
+
+	/// The first block whose deadlines are not all handled yet.
+	#[pallet::storage]
+	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 
 	/// Events of work verification.
 	#[pallet::event]
@@ -370,8 +370,6 @@ pub mod pallet {
 		NotServing,
 		/// The caller already committed for this session and window.
 		AlreadyCommitted,
-		/// Too many deadlines fall in the coming blocks; try again shortly.
-		TooManyDeadlines,
 		/// No such commitment (it never existed or has been removed).
 		UnknownCommitment,
 		/// Only the contributor that made the commitment may open its leaves.
@@ -407,9 +405,10 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let (draws, closes) = Self::process_deadlines(now);
+			let (draws, closes, blocks_looked_at) = Self::process_deadlines(now);
 			let pruned = Self::prune_windows(now);
 			T::WeightInfo::on_initialize_idle()
+				.saturating_add(T::DbWeight::get().reads_writes(blocks_looked_at.into(), 1))
 				.saturating_add(T::WeightInfo::draw_challenges().saturating_mul(draws.into()))
 				.saturating_add(T::WeightInfo::close_commitment().saturating_mul(closes.into()))
 				.saturating_add(T::WeightInfo::prune_windows(pruned))

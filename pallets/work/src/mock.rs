@@ -100,6 +100,9 @@ impl pallet_pgt_sessions::BenchmarkHelper<AccountId, polkadot_sdk::sp_runtime::M
 	fn contributor(index: u32) -> AccountId {
 		contributor(index)
 	}
+	fn pass_time(ms: u64) {
+		Timestamp::set_timestamp(polkadot_sdk::pallet_timestamp::Now::<Test>::get().saturating_add(ms));
+	}
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -181,6 +184,7 @@ pub fn run_to(n: u64) {
 	use polkadot_sdk::frame_system::RunToBlockHooks;
 	System::run_to_block_with::<AllPalletsWithSystem>(
 		n,
-		RunToBlockHooks::default().after_initialize(|bn| Timestamp::set_timestamp(time_of(bn))),
+		RunToBlockHooks::default()
+			.after_initialize(|_| Timestamp::set_timestamp(polkadot_sdk::pallet_timestamp::Now::<Test>::get() + 6_000)),
 	);
 }

@@ -49,6 +49,10 @@ parameter_types! {
 	pub const ReceiptTimeout: BlockNumber = 5 * MINUTES;
 	/// CSU records stay in storage for 30 days (and in events for ever).
 	pub const CsuRetention: BlockNumber = 30 * DAYS;
+	/// A contributor's billed seconds are paid without a work commitment for at most two
+	/// verification windows (the current and the previous one, which may still be committed when a
+	/// session ends): 600 s.
+	pub const UnverifiedAllowance: u32 = 2 * super::work::WINDOW_SECONDS;
 	/// See [`MIN_RATE`].
 	pub const MinRate: Balance = MIN_RATE;
 	/// See [`MAX_RATE`].
@@ -95,6 +99,11 @@ impl pallet_pgt_sessions::Config for Runtime {
 	type ReceiptTimeout = ReceiptTimeout;
 	type CsuRetention = CsuRetention;
 	type MaxTimeoutsPerBlock = ConstU32<32>;
+	// Two blocks: a receipt may run this far ahead of the block timestamps.
+	type ClockTolerance = ConstU32<12>;
+	type StallSeconds = ConstU32<30>;
+	// The two verification windows that may still be committed when a session ends.
+	type UnverifiedAllowance = UnverifiedAllowance;
 	type MinRate = MinRate;
 	type MaxRate = MaxRate;
 	type TargetUtilisation = TargetUtilisation;
@@ -136,5 +145,8 @@ impl pallet_pgt_sessions::BenchmarkHelper<AccountId, Signature> for ReceiptSigne
 		pallet_pgt_contributors::testing_utils::register::<Runtime>(&who, profile, MinStake::get())
 			.expect("a funded account registers");
 		who
+	}
+	fn pass_time(ms: u64) {
+		polkadot_sdk::pallet_timestamp::Now::<Runtime>::mutate(|t| *t = t.saturating_add(ms));
 	}
 }

@@ -14,6 +14,9 @@ use polkadot_sdk::{
 
 /// Blocks per verification window: 5 minutes.
 pub const WINDOW_LENGTH: BlockNumber = 5 * MINUTES;
+/// The session seconds a window covers (what a commitment covers, and what a wrong window
+/// forfeits): 300.
+pub const WINDOW_SECONDS: u32 = (WINDOW_LENGTH as u64 * MILLISECS_PER_BLOCK / 1_000) as u32;
 /// Leaves challenged per window (`k`).
 pub const CHALLENGES_PER_WINDOW: u32 = 10;
 /// Auditors per commitment (each recomputes every challenged leaf).
@@ -25,8 +28,8 @@ pub const MAX_TASKS_PER_WINDOW: u32 = 1 << 20;
 parameter_types! {
 	/// See [`WINDOW_LENGTH`].
 	pub const WindowLength: BlockNumber = WINDOW_LENGTH;
-	/// The session seconds a window covers (what a wrong window forfeits): 300.
-	pub const WindowSeconds: u32 = (WINDOW_LENGTH as u64 * MILLISECS_PER_BLOCK / 1_000) as u32;
+	/// See [`WINDOW_SECONDS`].
+	pub const WindowSeconds: u32 = WINDOW_SECONDS;
 	/// Challenges are drawn 2 blocks after the commitment, from BABE randomness of the block
 	/// after the one that included it.
 	pub const ChallengeDelay: BlockNumber = 2;

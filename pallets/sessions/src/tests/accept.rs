@@ -13,7 +13,14 @@ fn accepting_fixes_the_rate_and_starts_the_session() {
 		let s = Sessions::session(id).expect("stored");
 		assert_eq!(s.rate, 72_000);
 		assert_eq!(s.state, SessionState::Active { since: 1, deadline: 1 + RECEIPT_TIMEOUT });
-		assert!(Timeouts::<Test>::get(1 + RECEIPT_TIMEOUT).contains(&(id, Timeout::Receipt)));
+		// The accept deadline is replaced by the receipt deadline.
+		assert_eq!(Timeouts::<Test>::iter_keys().collect::<Vec<_>>(), vec![(1 + RECEIPT_TIMEOUT, (id, Timeout::Receipt))]);
+		// The host's clock starts now, on the machine it registered.
+		let host = s.served[0].clone();
+		assert_eq!((host.contributor, host.since_ms, host.until_ms), (acc(BOB), time_of(1), None));
+		assert_eq!(host.resource_hash, polkadot_sdk::sp_core::H256::repeat_byte(7));
+		// Demand for the rate counts the session from now on.
+		assert_eq!(OccupiedSlots::<Test>::get(), 1);
 		System::assert_last_event(event(SessionsEvent::SessionAccepted { session: id, host: acc(BOB), rate: 72_000 }));
 	});
 }
@@ -28,6 +35,20 @@ fn accept_refusals_change_nothing() {
 		assert_noop!(Sessions::accept_session(origin(CHARLIE), id), Error::<Test>::NotHost);
 		assert_ok!(Sessions::accept_session(origin(BOB), id));
 		assert_noop!(Sessions::accept_session(origin(BOB), id), Error::<Test>::NotAwaitingAccept);
+	});
+}
+
+/// A host asked while it was online must still be available when it accepts: one that went
+/// silent since cannot start serving (and be paid) on an old heartbeat.
+#[test]
+fn a_host_that_went_offline_cannot_accept() {
+	new_test_ext().execute_with(|| {
+		register(BOB, 1);
+		let id = request(&[BOB]);
+		// Past the heartbeat timeout, with the accept deadline not yet reached (blocks don't
+		// advance the accept deadline here: jump the block number only).
+		System::set_block_number(2 + pallet_pgt_contributors::config_preludes::HEARTBEAT_TIMEOUT);
+		assert_noop!(Sessions::accept_session(origin(BOB), id), Error::<Test>::HostUnavailable);
 	});
 }
 

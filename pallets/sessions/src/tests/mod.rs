@@ -91,18 +91,38 @@ pub fn escrow_held(k: Keyring) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::Sessions(HoldReason::Escrow), &acc(k))
 }
 
-/// Runs blocks up to `n`, each with its timestamp (6 s apart), as a real chain would.
+/// Runs blocks up to `n`, each 6 s after the one before (its timestamp), as a real chain would.
 pub fn run_to(n: u64) {
 	use polkadot_sdk::frame_system::RunToBlockHooks;
 	System::run_to_block_with::<AllPalletsWithSystem>(
 		n,
-		RunToBlockHooks::default().after_initialize(|bn| Timestamp::set_timestamp(time_of(bn))),
+		RunToBlockHooks::default().after_initialize(|_| Timestamp::set_timestamp(polkadot_sdk::pallet_timestamp::Now::<Test>::get() + 6_000)),
 	);
 }
 
-/// The timestamp of block `n` (ms).
+/// The timestamp of block `n` (ms) while the clock has not been moved with [`elapse`].
 pub fn time_of(n: u64) -> u64 {
 	1_700_000_000_000 + (n - 1) * 6_000
+}
+
+/// Moves the chain's clock on by `seconds` within the current block (as if it were a long
+/// block); later blocks follow on from there.
+pub fn elapse(seconds: u64) {
+	Timestamp::set_timestamp(polkadot_sdk::pallet_timestamp::Now::<Test>::get() + seconds * 1_000);
+}
+
+/// Records work commitments of `k` in session `id` covering `seconds` (as pallet-pgt-work does
+/// for each window it commits).
+pub fn cover(id: SessionId, k: Keyring, seconds: u32) {
+	use pgt_primitives::sessions::SessionWork;
+	assert!(Sessions::note_commitment(id, &k.to_account_id(), seconds), "{k:?} hosts session {id}");
+}
+
+/// `k`'s entry in session `id`.
+pub fn served(id: SessionId, k: Keyring) -> crate::Served<AccountId> {
+	Sessions::session(id)
+		.and_then(|s| s.served.iter().find(|e| e.contributor == k.to_account_id()).cloned())
+		.expect("an entry")
 }
 
 pub fn slots_in_use(k: Keyring) -> u16 {

@@ -31,8 +31,9 @@ fn request_holds_the_escrow_and_assigns_host_and_backups() {
 		let expected_hash = blake2_256(&(GAME, Requirements::default(), acc(ALICE), id).encode());
 		assert_eq!(s.task.hash, expected_hash.into());
 		assert_eq!((slots_in_use(BOB), slots_in_use(CHARLIE), slots_in_use(DAVE), slots_in_use(EVE)), (1, 1, 1, 0));
-		assert_eq!(OccupiedSlots::<Test>::get(), 3);
-		assert_eq!(Timeouts::<Test>::get(1 + ACCEPT_TIMEOUT).to_vec(), vec![(id, Timeout::Accept)]);
+		// Not demand for the rate until it is accepted.
+		assert_eq!(OccupiedSlots::<Test>::get(), 0);
+		assert_eq!(Timeouts::<Test>::iter_keys().collect::<Vec<_>>(), vec![(1 + ACCEPT_TIMEOUT, (id, Timeout::Accept))]);
 		assert_eq!(NextSessionId::<Test>::get(), id + 1);
 		System::assert_last_event(event(SessionsEvent::SessionRequested {
 			session: id,
@@ -115,19 +116,58 @@ fn request_refusals_change_nothing() {
 	});
 }
 
+/// Attack: fill the deadline queue (request and cancel, or keep requests open) so that a running
+/// session whose deadline must move has no room and settles at once, and nobody else can request.
 #[test]
-fn a_block_full_of_deadlines_refuses_more() {
+fn nobody_can_crowd_the_deadline_queue() {
 	new_test_ext().execute_with(|| {
 		register(BOB, 1_000);
-		// 4 deadlines per block, slipping up to MAX_SLIP blocks: 4 × (MAX_SLIP + 1) requests fit
-		// in one block.
-		for _ in 0..4 * (pgt_pallet_support::deadlines::MAX_SLIP + 1) {
+		register(CHARLIE, 1);
+		register(DAVE, 1);
+		// Ferdie plays on Charlie; its receipt deadline is at block 1 + RECEIPT_TIMEOUT.
+		assert_ok!(Sessions::request_session(
+			origin(FERDIE),
+			GAME,
+			Requirements::default(),
+			3_600,
+			100_000,
+			candidates(&[CHARLIE])
+		));
+		let running = NextSessionId::<Test>::get() - 1;
+		assert_ok!(Sessions::accept_session(origin(CHARLIE), running));
+		// Alice requests and cancels 512 times: a cancelled request leaves nothing queued.
+		for _ in 0..512 {
+			let id = request(&[BOB]);
+			assert_ok!(Sessions::end_session(origin(ALICE), id));
+		}
+		assert_eq!(Timeouts::<Test>::iter_keys().count(), 1);
+		// Then keeps 200 requests open, all timing out in the same block.
+		for _ in 0..200 {
 			request(&[BOB]);
 		}
-		assert_noop!(
-			Sessions::request_session(origin(ALICE), GAME, Requirements::default(), 60, 100_000, candidates(&[BOB])),
-			Error::<Test>::TooManyTimeouts
-		);
+		// Others can still request, and the running session's deadline still moves.
+		assert_ok!(Sessions::request_session(
+			origin(FERDIE),
+			GAME,
+			Requirements::default(),
+			60,
+			100_000,
+			candidates(&[DAVE])
+		));
+		run_to(3);
+		elapse(12);
+		let r = Receipt { session: running, ..receipt(running, CHARLIE, 12, 0, 1) };
+		let sig = sign_as(FERDIE, &r);
+		assert_ok!(Sessions::submit_receipt(origin(CHARLIE), running, r, sig));
+		// The crowd is handled 4 a block from block 1 + ACCEPT_TIMEOUT on; the running session
+		// is not settled before its deadline (it may be after, while the queue works through).
+		let deadline = 3 + RECEIPT_TIMEOUT;
+		run_to(deadline - 1);
+		assert!(Sessions::session(running).is_some());
+		run_to(deadline + 60);
+		assert!(Sessions::session(running).is_none());
+		assert_eq!(Sessions::csu(running).expect("settled").end_reason, crate::EndReason::ReceiptTimeout);
+		assert_eq!(escrow_held(ALICE), 0);
 	});
 }
 

@@ -25,6 +25,7 @@ fn ending_pays_the_contributor_burns_funds_the_treasury_and_refunds_the_rest() {
 	new_test_ext().execute_with(|| {
 		let id = active_session(&[]);
 		let issuance = Balances::total_issuance();
+		elapse(130);
 		let r = receipt(id, BOB, 130, 30, 1);
 		let sig = sign(&r);
 		assert_ok!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sig.clone()));
@@ -44,7 +45,7 @@ fn ending_pays_the_contributor_burns_funds_the_treasury_and_refunds_the_rest() {
 			game: GAME,
 			task: Sessions::csu(id).expect("kept").task,
 			ended_at: 3,
-			ended_at_ms: time_of(3),
+			ended_at_ms: time_of(3) + 130_000,
 			end_reason: EndReason::Player,
 			rate: 72_000,
 			shares: vec![CsuShare {
@@ -53,6 +54,7 @@ fn ending_pays_the_contributor_burns_funds_the_treasury_and_refunds_the_rest() {
 				seconds_served: 130,
 				seconds_paused: 30,
 				seconds_forfeited: 0,
+				seconds_uncommitted: 0,
 				seconds_billed: 100,
 				frames: 130 * 60,
 				paid: 2_000,
@@ -72,10 +74,10 @@ fn ending_pays_the_contributor_burns_funds_the_treasury_and_refunds_the_rest() {
 		assert!(Sessions::session(id).is_none());
 		assert_eq!(slots_in_use(BOB), 0);
 		assert_eq!(OccupiedSlots::<Test>::get(), 0);
-		// Bob served well: reputation and verified time up.
-		assert!(<Contributors as ContributorRegistry<_>>::reputation(&acc(BOB)) > Perbill::from_percent(50));
+		// Settling earns no reputation and no verified time: those come from passed audits only.
+		assert_eq!(<Contributors as ContributorRegistry<_>>::reputation(&acc(BOB)), Perbill::from_percent(50));
 		let stats = pallet_pgt_contributors::Registry::<Test>::get(acc(BOB)).expect("registered").stats;
-		assert_eq!(stats.verified_seconds, 100);
+		assert_eq!(stats.verified_seconds, 0);
 	});
 }
 
@@ -83,8 +85,10 @@ fn ending_pays_the_contributor_burns_funds_the_treasury_and_refunds_the_rest() {
 fn after_failover_each_contributor_is_paid_for_its_own_seconds() {
 	new_test_ext().execute_with(|| {
 		let id = active_session(&[CHARLIE]);
+		elapse(100);
 		let r = receipt(id, BOB, 100, 0, 1);
 		assert_ok!(Sessions::failover(origin(ALICE), id, r.clone(), sign(&r)));
+		elapse(40);
 		let r = receipt(id, CHARLIE, 40, 0, 2);
 		assert_ok!(Sessions::submit_receipt(origin(CHARLIE), id, r.clone(), sign(&r)));
 		assert_ok!(Sessions::end_session(origin(CHARLIE), id));
@@ -107,7 +111,9 @@ fn a_session_without_receipts_settles_by_itself_and_refunds_everything() {
 		let csu = settled_csu();
 		assert_eq!(csu.end_reason, EndReason::ReceiptTimeout);
 		assert_eq!((csu.paid, csu.refunded), (0, 100_000));
-		assert!(csu.shares.is_empty());
+		// The host's share is there, with nothing billed.
+		assert_eq!(csu.shares.len(), 1);
+		assert_eq!((csu.shares[0].seconds_served, csu.shares[0].paid), (0, 0));
 		assert_eq!(Balances::total_balance(&acc(ALICE)), INITIAL);
 		assert!(Sessions::session(id).is_none());
 	});
@@ -120,10 +126,11 @@ fn receipts_keep_a_session_alive_and_it_settles_on_the_latest_after_they_stop() 
 		run_to(8);
 		let r = receipt(id, BOB, 36, 0, 1);
 		assert_ok!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)));
-		// The first deadline (block 11) passes: a receipt came since, so it waits until 18.
+		// The receipt moved the deadline from block 11 to 18, and its queue entry with it.
+		assert!(!Timeouts::<Test>::contains_key(1 + RECEIPT_TIMEOUT, (id, Timeout::Receipt)));
+		assert!(Timeouts::<Test>::contains_key(8 + RECEIPT_TIMEOUT, (id, Timeout::Receipt)));
 		run_to(1 + RECEIPT_TIMEOUT);
 		assert!(Sessions::session(id).is_some());
-		assert!(Timeouts::<Test>::get(8 + RECEIPT_TIMEOUT).contains(&(id, Timeout::Receipt)));
 		run_to(8 + RECEIPT_TIMEOUT);
 		assert!(Sessions::session(id).is_none());
 		let csu = settled_csu();
@@ -151,5 +158,53 @@ fn end_refusals_change_nothing() {
 		assert_noop!(Sessions::end_session(origin(ALICE), 99), Error::<Test>::UnknownSession);
 		assert_noop!(Sessions::end_session(origin(CHARLIE), id), Error::<Test>::NotPlayerOrHost);
 		assert_noop!(Sessions::end_session(origin(BOB), id), Error::<Test>::NotActive);
+	});
+}
+
+/// Attack: a host commits no work for verification (so nothing can be challenged) and still
+/// bills the whole session.
+#[test]
+fn billed_seconds_that_no_commitment_covers_are_not_paid() {
+	new_test_ext().execute_with(|| {
+		let id = active_session(&[]);
+		elapse(600);
+		let r = receipt(id, BOB, 600, 0, 1);
+		assert_ok!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)));
+		assert_ok!(Sessions::end_session(origin(ALICE), id));
+		let share = Sessions::csu(id).expect("kept").shares[0].clone();
+		// Only the allowance (two 60 s windows that could still be committed) is paid.
+		assert_eq!((share.seconds_billed, share.seconds_uncommitted, share.paid), (120, 480, 2_400));
+		assert_eq!(Balances::total_balance(&acc(ALICE)), INITIAL - 2_400);
+	});
+}
+
+#[test]
+fn committed_windows_are_paid_in_full() {
+	new_test_ext().execute_with(|| {
+		let id = active_session(&[]);
+		elapse(600);
+		// Eight 60 s windows committed, plus the allowance: all 600 s are covered.
+		for _ in 0..8 {
+			cover(id, BOB, 60);
+		}
+		let r = receipt(id, BOB, 600, 0, 1);
+		assert_ok!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)));
+		assert_ok!(Sessions::end_session(origin(BOB), id));
+		let share = Sessions::csu(id).expect("kept").shares[0].clone();
+		assert_eq!((share.seconds_billed, share.seconds_uncommitted, share.paid), (600, 0, 12_000));
+	});
+}
+
+/// The resource hash in the CSU is that of the machine that served, as registered when it
+/// started; a profile changed afterwards does not rewrite history.
+#[test]
+fn the_csu_keeps_the_resource_hash_of_the_machine_that_accepted() {
+	new_test_ext().execute_with(|| {
+		let id = active_session(&[]);
+		let mut newer = profile(4);
+		newer.resource_hash = H256::repeat_byte(9);
+		assert_ok!(Contributors::update_profile(origin(BOB), newer));
+		assert_ok!(Sessions::end_session(origin(ALICE), id));
+		assert_eq!(Sessions::csu(id).expect("kept").shares[0].resource_hash, H256::repeat_byte(7));
 	});
 }

@@ -28,9 +28,21 @@ fn only_the_accepted_host_is_serving() {
 }
 
 #[test]
+fn commitments_are_noted_for_the_host_only() {
+	new_test_ext().execute_with(|| {
+		let id = active_session(&[CHARLIE]);
+		assert!(Sessions::note_commitment(id, &acc(BOB), 60));
+		assert!(!Sessions::note_commitment(id, &acc(CHARLIE), 60), "a backup does not serve");
+		assert!(!Sessions::note_commitment(id + 1, &acc(BOB), 60));
+		assert_eq!(served(id, BOB).seconds_committed, 60);
+	});
+}
+
+#[test]
 fn forfeited_seconds_are_not_paid_and_show_in_the_csu() {
 	new_test_ext().execute_with(|| {
 		let id = active_session(&[]);
+		elapse(130);
 		// Forfeited before any receipt: kept and applied to later receipts.
 		assert_eq!(Sessions::forfeit(id, &acc(BOB), 40), 40);
 		System::assert_last_event(event(SessionsEvent::PayForfeited {

@@ -22,10 +22,11 @@ fn the_host_commits_once_per_window_for_free() {
 		assert_eq!((c.task_count, c.window, c.committed_at), (100, window, 1));
 		assert_eq!(c.phase, Phase::AwaitingDraw { at: 1 + DELAY });
 		assert_eq!(ByWindow::<Test>::get((window, &s.host, s.session)), Some(0));
-		// The draw and the close are booked, each a fixed delay after the commitment.
-		assert!(Deadlines::<Test>::get(1 + DELAY).contains(&(0, crate::Deadline::Draw)));
+		// The draw is booked a fixed delay after the commitment; the draw books the close.
+		assert_eq!(Deadlines::<Test>::iter_keys().collect::<Vec<_>>(), vec![(1 + DELAY, (0, crate::Deadline::Draw))]);
+		run_to(1 + DELAY);
 		let close = 1 + DELAY + OPEN_TIMEOUT + AUDIT_TIMEOUT + 1;
-		assert!(Deadlines::<Test>::get(close).contains(&(0, crate::Deadline::Close)));
+		assert_eq!(Deadlines::<Test>::iter_keys().collect::<Vec<_>>(), vec![(close, (0, crate::Deadline::Close))]);
 
 		assert_noop!(
 			Work::commit_work(origin(&s.host), s.session, window, w.root, 100),
@@ -98,26 +99,29 @@ fn a_session_that_is_only_requested_is_not_served_yet() {
 	});
 }
 
+/// Attack: crowd the deadline queue so that a host's commitment is refused (and its window goes
+/// unpaid) or drawn before its delay.
 #[test]
-fn a_full_deadline_queue_slips_then_refuses() {
+fn a_crowded_deadline_queue_delays_draws_but_refuses_no_commitment() {
 	new_test_ext().execute_with(|| {
 		let s = setup();
 		let w = WorkWindow::honest(16);
 		let window = Work::window_of(System::block_number());
-		// Fill the draw block and the MAX_SLIP blocks after it.
-		for b in (1 + DELAY)..=(1 + DELAY + u64::from(pgt_pallet_support::deadlines::MAX_SLIP)) {
-			Deadlines::<Test>::mutate(b, |q| while q.try_push((u64::MAX, crate::Deadline::Close)).is_ok() {});
+		// Far more deadlines than a block handles, all at the draw block.
+		for i in 0..100u64 {
+			Deadlines::<Test>::insert(1 + DELAY, (u64::MAX - i, crate::Deadline::Close), ());
 		}
-		assert_noop!(
-			Work::commit_work(origin(&s.host), s.session, window, w.root, 16),
-			Error::<Test>::TooManyDeadlines
-		);
-		// With one free place the draw slips to it.
-		Deadlines::<Test>::mutate(1 + DELAY + 3, |q| {
-			q.pop();
-		});
 		assert_ok!(Work::commit_work(origin(&s.host), s.session, window, w.root, 16));
-		assert_eq!(commitment(0).phase, Phase::AwaitingDraw { at: 1 + DELAY + 3 });
+		assert_eq!(commitment(0).phase, Phase::AwaitingDraw { at: 1 + DELAY });
+		// Not drawn before its block, and drawn once the crowd ahead is handled.
+		run_to(DELAY);
+		assert_eq!(commitment(0).phase, Phase::AwaitingDraw { at: 1 + DELAY });
+		let mut n = 1 + DELAY;
+		while matches!(commitment(0).phase, Phase::AwaitingDraw { .. }) {
+			n += 1;
+			run_to(n);
+		}
+		assert!(matches!(commitment(0).phase, Phase::Challenged { .. }));
 	});
 }
 
