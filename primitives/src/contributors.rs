@@ -152,14 +152,15 @@ pub trait ContributorRegistry<AccountId> {
 
 	/// Draws up to `count` distinct **auditors**: contributors that are online (a fresh
 	/// heartbeat, not unbonding), hold at least the minimum stake, have a reputation of at least
-	/// `min_reputation` and are not in `exclude`. The walk starts at a point of the registry
-	/// chosen by `seed` and looks at no more than `max_scan` contributors, so its cost is bounded
+	/// `min_reputation` and are not in `exclude`. Each try picks a registered contributor
+	/// uniformly at random from `seed` (independently of every other try and of how accounts
+	/// sort), keeping it if it qualifies; at most `max_tries` tries, so the cost is bounded
 	/// however large the registry grows. Fewer than `count` come back when too few qualify.
 	fn draw_auditors(
 		seed: &H256,
 		min_reputation: Perbill,
 		exclude: &[AccountId],
 		count: u32,
-		max_scan: u32,
+		max_tries: u32,
 	) -> alloc::vec::Vec<AccountId>;
 }

@@ -10,16 +10,18 @@
 //! ```
 //!
 //! where α and β are the **weighted, decayed** counts of successes and failures. Before an
-//! outcome is added both counts are multiplied by a discount `λ` < 1, so old behaviour fades and
-//! a contributor that turns bad loses its score in a bounded number of jobs. Each outcome carries
-//! a weight (in [`WEIGHT_UNIT`]s) that says how much it should count: a one-hour session counts
-//! as one unit, a ten-second one as 1/360, and a caught cheat as several.
+//! outcome of weight `w` (in [`WEIGHT_UNIT`]s) is added both counts are multiplied by `λʷ`
+//! (λ < 1), so old behaviour fades as new work of the same total weight arrives, however it is
+//! cut up: a contributor that turns bad loses its score in a bounded amount of work, and a
+//! hundred one-second successes fade a failure no more than one 100-second success. Each outcome
+//! carries a weight that says how much it should count: an hour of audited work counts as one
+//! unit, a five-minute window as 1/12, and a caught cheat as several.
 //!
 //! All arithmetic is integer (parts per million), so the runtime and off-chain code compute the
 //! same score bit for bit.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::sp_runtime::Perbill;
+use polkadot_sdk::sp_runtime::{traits::Saturating, Perbill};
 use scale_info::TypeInfo;
 
 /// One unit of outcome weight: a success or failure "worth" one reference job (one hour of
@@ -76,12 +78,14 @@ impl BetaReputation {
 		Perbill::from_rational(num, den)
 	}
 
-	/// Adds one outcome: both counts decay by `discount` (λ), then the outcome's weight (capped at
-	/// [`MAX_OUTCOME_WEIGHT`]) is added to one of them.
+	/// Adds one outcome: both counts decay by `discount` (λ) raised to the outcome's weight in
+	/// units ([`decay_for`]), then the weight (capped at [`MAX_OUTCOME_WEIGHT`]) is added to one
+	/// of them.
 	pub fn record(&mut self, outcome: Outcome, discount: Perbill) {
-		self.successes = discount.mul_floor(self.successes);
-		self.failures = discount.mul_floor(self.failures);
 		let weight = outcome.weight.min(MAX_OUTCOME_WEIGHT);
+		let decay = decay_for(discount, weight);
+		self.successes = decay.mul_floor(self.successes);
+		self.failures = decay.mul_floor(self.failures);
 		if outcome.success {
 			self.successes = self.successes.saturating_add(weight);
 		} else {
@@ -93,6 +97,19 @@ impl BetaReputation {
 	pub fn evidence(&self) -> u64 {
 		self.successes.saturating_add(self.failures)
 	}
+}
+
+/// `λʷ` for a weight `w` in [`WEIGHT_UNIT`]s: λ to the whole units, times `1 − (1 − λ)·f` for the
+/// fraction `f` (the chord of `λᶠ`, a hair above it), so splitting work into pieces never decays
+/// more than doing it at once.
+pub fn decay_for(discount: Perbill, weight: u64) -> Perbill {
+	let whole = (weight / WEIGHT_UNIT).min(u64::from(u32::MAX)) as usize;
+	let fraction = weight % WEIGHT_UNIT;
+	let mut decay = discount.saturating_pow(whole);
+	let lost = Perbill::one().saturating_sub(discount);
+	let part = Perbill::from_rational(fraction, WEIGHT_UNIT) * lost;
+	decay = decay * Perbill::one().saturating_sub(part);
+	decay
 }
 
 #[cfg(test)]
@@ -140,6 +157,42 @@ mod tests {
 		a.record(Outcome::success(u64::MAX), LAMBDA);
 		b.record(Outcome::success(MAX_OUTCOME_WEIGHT), LAMBDA);
 		assert_eq!(a, b);
+	}
+
+	#[test]
+	fn decay_follows_the_weight() {
+		assert_eq!(decay_for(LAMBDA, 0), Perbill::one());
+		assert_eq!(decay_for(LAMBDA, WEIGHT_UNIT), LAMBDA);
+		assert_eq!(decay_for(LAMBDA, 2 * WEIGHT_UNIT), LAMBDA * LAMBDA);
+		// Half a unit: the chord, 1 − 0.02 / 2.
+		assert_eq!(decay_for(LAMBDA, WEIGHT_UNIT / 2), Perbill::from_percent(99));
+		// Cut into pieces, the same work never decays more than at once (to rounding).
+		for pieces in [2u64, 10, 100] {
+			let piece = 3 * WEIGHT_UNIT / pieces;
+			let mut cut = Perbill::one();
+			for _ in 0..pieces {
+				cut = cut * decay_for(LAMBDA, piece);
+			}
+			assert!(cut.deconstruct() + 100 >= decay_for(LAMBDA, 3 * WEIGHT_UNIT).deconstruct(), "{pieces} pieces");
+		}
+	}
+
+	/// Attack: after a slash (a heavy failure), a hundred tiny successes (one second of work
+	/// each) used to decay the failure by λ each time and wash it out.
+	#[test]
+	fn many_tiny_successes_do_not_wash_a_failure_away() {
+		let mut r = BetaReputation::default();
+		for _ in 0..20 {
+			r.record(Outcome::success(WEIGHT_UNIT), LAMBDA);
+		}
+		r.record(Outcome::failure(MAX_OUTCOME_WEIGHT), LAMBDA);
+		let failures = r.failures;
+		for _ in 0..100 {
+			r.record(Outcome::success(Outcome::weight_of_seconds(1)), LAMBDA);
+		}
+		// 100 × 1/1,000 of a unit: the failure keeps more than 99.7 % of its weight (it used to
+		// keep 0.98^100 ≈ 13 %).
+		assert!(r.failures * 1_000 > failures * 997, "{} of {failures}", r.failures);
 	}
 
 	#[test]

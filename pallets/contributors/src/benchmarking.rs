@@ -59,9 +59,12 @@ mod benchmarks {
 		assert_eq!(Registry::<T>::get(&who).map(|i| i.status), Some(Status::Online));
 	}
 
+	/// Worst case: another contributor holds the last place of the auditor pool and moves into
+	/// the freed one.
 	#[benchmark]
 	fn unregister() {
 		let who = registered::<T>("contributor", 0);
+		registered::<T>("contributor", 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert!(matches!(Registry::<T>::get(&who).map(|i| i.status), Some(Status::Unbonding { .. })));
@@ -76,6 +79,15 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert!(!Registry::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn bond_extra() {
+		let who = registered::<T>("contributor", 0);
+		let amount = T::MinStake::get();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), amount);
+		assert_eq!(Registry::<T>::get(&who).map(|i| i.stake), Some(amount.saturating_add(amount)));
 	}
 
 	/// `n` contributors looked at, every one of them gone silent (each is written back).

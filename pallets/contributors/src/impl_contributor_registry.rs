@@ -2,12 +2,12 @@
 
 use crate::{
 	pallet::{Config, Error, Event, HoldReason, Leaderboard, OnlineCapacity, Pallet, Registry},
-	standing, BalanceOf, ContributorOf, SlashDestination, Status,
+	standing, BalanceOf, SlashDestination, Status,
 };
 use alloc::vec::Vec;
 use pgt_primitives::{
 	contributors::{ContributorRegistry, Requirements},
-	reputation::Outcome,
+	reputation::{Outcome, MAX_OUTCOME_WEIGHT},
 };
 use polkadot_sdk::{
 	frame_support::traits::{
@@ -25,15 +25,15 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 	fn can_serve(who: &T::AccountId, requirements: &Requirements) -> bool {
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		Registry::<T>::get(who).is_some_and(|info| {
-			available::<T>(&info, now)
-				&& info.slots_in_use < info.profile.max_sessions
+			Pallet::<T>::is_available(&info, now)
+				&& info.slots_in_use < Pallet::<T>::backed_slots(&info)
 				&& info.profile.meets(requirements)
 		})
 	}
 
 	fn is_available(who: &T::AccountId) -> bool {
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-		Registry::<T>::get(who).is_some_and(|info| available::<T>(&info, now))
+		Registry::<T>::get(who).is_some_and(|info| Pallet::<T>::is_available(&info, now))
 	}
 
 	fn reputation(who: &T::AccountId) -> Perbill {
@@ -48,7 +48,7 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 		Registry::<T>::try_mutate(who, |info| {
 			let info = info.as_mut().ok_or(Error::<T>::NotRegistered)?;
 			ensure_not_unbonding::<T>(&info.status)?;
-			if info.slots_in_use >= info.profile.max_sessions {
+			if info.slots_in_use >= Pallet::<T>::backed_slots(info) {
 				return Err(Error::<T>::NoFreeSlot.into());
 			}
 			info.slots_in_use += 1;
@@ -67,9 +67,13 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 	fn record_outcome(who: &T::AccountId, outcome: Outcome, verified_seconds: u64) {
 		let Some(mut info) = Registry::<T>::get(who) else { return };
 		info.reputation.record(outcome, T::ReputationDiscount::get());
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		info.last_worked = Some(now);
+		Pallet::<T>::refresh_capacity(&mut info, now);
 		if outcome.success {
 			info.stats.successes = info.stats.successes.saturating_add(1);
-			info.stats.streak = info.stats.streak.saturating_add(1);
+			// The streak counts the weight of the work, not the calls that reported it.
+			info.stats.streak = info.stats.streak.saturating_add(outcome.weight.min(MAX_OUTCOME_WEIGHT));
 			info.stats.verified_seconds = info.stats.verified_seconds.saturating_add(verified_seconds);
 		} else {
 			info.stats.failures = info.stats.failures.saturating_add(1);
@@ -126,6 +130,8 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 				.unwrap_or_else(|_| Zero::zero())
 		});
 		info.stake = info.stake.saturating_sub(taken);
+		// Less stake backs fewer slots (or none, below the minimum).
+		Pallet::<T>::refresh_capacity(&mut info, polkadot_sdk::frame_system::Pallet::<T>::block_number());
 		Registry::<T>::insert(who, info);
 		Pallet::<T>::deposit_event(Event::Slashed { who: who.clone(), amount: taken, to });
 		taken
@@ -140,37 +146,10 @@ impl<T: Config> ContributorRegistry<T::AccountId> for Pallet<T> {
 		min_reputation: Perbill,
 		exclude: &[T::AccountId],
 		count: u32,
-		max_scan: u32,
+		max_tries: u32,
 	) -> Vec<T::AccountId> {
-		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-		let qualifies = |who: &T::AccountId, info: &ContributorOf<T>| {
-			available::<T>(info, now) && info.reputation.score() >= min_reputation && !exclude.contains(who)
-		};
-		// Keys are `blake2_128(account) ++ account`, so a random 16-byte hash is a uniformly
-		// random point of the key space; walk on from it and wrap around to the start once.
-		let mut start = Registry::<T>::map_storage_final_prefix();
-		start.extend_from_slice(&seed.as_bytes()[..16]);
-		let mut drawn = Vec::new();
-		let walk = Registry::<T>::iter_from(start.clone())
-			.chain(Registry::<T>::iter().take_while(|(who, _)| Registry::<T>::hashed_key_for(who) <= start));
-		for (who, info) in walk.take(max_scan as usize) {
-			if drawn.len() as u32 >= count {
-				break;
-			}
-			if qualifies(&who, &info) {
-				drawn.push(who);
-			}
-		}
-		drawn
+		Pallet::<T>::draw_from_pool(seed, min_reputation, exclude, count, max_tries)
 	}
-}
-
-/// Online (a fresh heartbeat, not unbonding) with at least the minimum stake: may be given work.
-fn available<T: Config>(
-	info: &ContributorOf<T>,
-	now: polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>,
-) -> bool {
-	info.status == Status::Online && !Pallet::<T>::heartbeat_expired(info, now) && info.stake >= T::MinStake::get()
 }
 
 fn ensure_not_unbonding<T: Config>(

@@ -6,9 +6,11 @@
 //! A contributor calls [`Pallet::register`] with a [`HardwareProfile`] (CPU cores, GPU model and
 //! memory, benchmark score, the resource hash of its full hardware report, disk space offered,
 //! region, libp2p peer id and addresses, and how many sessions it takes at once) and a **stake**
-//! of at least [`Config::MinStake`], which is put **on hold** (reason [`HoldReason::Stake`]): it
-//! stays in the contributor's account but cannot be spent, and it can be slashed.
-//! [`Pallet::update_profile`] replaces the profile. [`Pallet::unregister`] stops new work and
+//! of at least [`Config::MinStake`] and at least [`Config::StakePerSlot`] for each session slot
+//! it offers, which is put **on hold** (reason [`HoldReason::Stake`]): it stays in the
+//! contributor's account but cannot be spent, and it can be slashed. [`Pallet::bond_extra`]
+//! adds stake. [`Pallet::update_profile`] replaces the profile (its slots must be backed too).
+//! [`Pallet::unregister`] stops new work and
 //! starts an **unbonding** period of [`Config::UnbondingPeriod`] blocks (refused while any session
 //! depends on the contributor); after it, [`Pallet::withdraw_stake`] releases the stake and
 //! removes the record. Slashing can still reach the stake while it unbonds.
@@ -17,9 +19,15 @@
 //! A contributor sends [`Pallet::heartbeat`] regularly. One whose last heartbeat is more than
 //! [`Config::HeartbeatTimeout`] blocks old gets no new sessions, at once. A sweep in
 //! `on_initialize` (at most [`Config::MaxSweepPerBlock`] contributors per block, cycling through
-//! all of them) marks such contributors [`Status::Offline`] with an event and takes their
-//! session slots out of [`OnlineCapacity`], the supply side of the dynamic rate. The next
-//! heartbeat brings the contributor back online.
+//! all of them) marks such contributors [`Status::Offline`] with an event, and drops from the
+//! capacity those that stopped working. The next heartbeat brings the contributor back online.
+//!
+//! ## Capacity
+//! [`OnlineCapacity`], the supply side of the dynamic rate, counts a contributor's slots only as
+//! far as its stake backs them (`stake / StakePerSlot`, at most `max_sessions`), only while it is
+//! available (online, fresh heartbeat, not unbonding, at the minimum stake) and only if it has
+//! worked (an audited window or an audit) in the last [`Config::RecentWork`] blocks: declaring
+//! slots that nobody pays for, or idling, does not move the price.
 //!
 //! ## Reputation, slashing, tiers and badges
 //! Reputation is a discounted Beta estimate ([`pgt_primitives::reputation`]) changed only by
@@ -30,21 +38,31 @@
 //! verified hours. [`ContributorRegistry::slash`] takes a share of stake, burned or sent to the
 //! treasury as [`Config::SlashTo`] says.
 //!
+//! ## Auditors
+//! Every registered contributor that is not unbonding has a place in the [`AuditorPool`].
+//! [`ContributorRegistry::draw_auditors`] draws each auditor at its own random place (uniform
+//! over the pool, retrying a bounded number of times past those that can't audit now), so where
+//! an account's key sorts gains nothing: with a share `c` of the eligible auditors colluding, a
+//! colluding majority of three comes up with probability `3c² − 2c³`.
+//!
 //! Reads for clients: the view functions [`Pallet::leaderboard`], [`Pallet::contributor`],
 //! [`Pallet::reputation`] and [`Pallet::online_capacity`].
 //!
 //! ## Where things are
 //! Declarations here; joining and leaving in `registration.rs`, heartbeats and the sweep in
-//! `liveness.rs`, [`ContributorRegistry`] in `impl_contributor_registry.rs`, tiers and badges in
-//! [`standing`], the invariants in `try_state.rs`.
+//! `liveness.rs`, what counts as capacity in `capacity.rs`, the auditor pool and its draw in
+//! `auditor_pool.rs`, [`ContributorRegistry`] in `impl_contributor_registry.rs`, tiers and
+//! badges in [`standing`], the invariants in `try_state.rs`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use pallet::*;
 
+mod auditor_pool;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod capacity;
 mod impl_contributor_registry;
 mod liveness;
 #[cfg(test)]
@@ -97,6 +115,11 @@ pub mod pallet {
 
 		/// The least stake in the test defaults.
 		pub const MIN_STAKE: u128 = 1_000;
+		/// Stake per session slot in the test defaults: the minimum stake backs 8 slots.
+		pub const STAKE_PER_SLOT: u128 = MIN_STAKE / 8;
+		/// Blocks after its last work that a contributor's slots count as capacity, in the test
+		/// defaults.
+		pub const RECENT_WORK: u64 = 200;
 		/// Blocks without a heartbeat before a contributor is offline, in the test defaults.
 		pub const HEARTBEAT_TIMEOUT: u64 = 100;
 		/// Blocks of unbonding in the test defaults.
@@ -116,6 +139,8 @@ pub mod pallet {
 			#[inject_runtime_type]
 			type RuntimeHoldReason = ();
 			type MinStake = ConstU128<MIN_STAKE>;
+			type StakePerSlot = ConstU128<STAKE_PER_SLOT>;
+			type RecentWork = ConstU64<RECENT_WORK>;
 			type HeartbeatTimeout = ConstU64<HEARTBEAT_TIMEOUT>;
 			type UnbondingPeriod = ConstU64<UNBONDING>;
 			type ReputationDiscount = ReputationDiscount;
@@ -155,6 +180,18 @@ pub mod pallet {
 		#[pallet::constant]
 		#[pallet::no_default_bounds]
 		type MinStake: Get<BalanceOf<Self>>;
+
+		/// Stake that backs one session slot: a contributor offering `max_sessions` slots must
+		/// hold at least `max_sessions × StakePerSlot` (and at least `MinStake`).
+		#[pallet::constant]
+		#[pallet::no_default_bounds]
+		type StakePerSlot: Get<BalanceOf<Self>>;
+
+		/// A contributor's slots count as capacity for the rate only if it has worked (an
+		/// audited window or an audit) within this many blocks.
+		#[pallet::constant]
+		#[pallet::no_default_bounds]
+		type RecentWork: Get<BlockNumberFor<Self>>;
 
 		/// A contributor whose last heartbeat is older than this many blocks gets no new sessions
 		/// and is marked offline.
@@ -205,10 +242,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Registry<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, ContributorOf<T>>;
 
-	/// Session slots (sum of `max_sessions`) of the contributors marked online: the supply side
-	/// of the dynamic rate.
+	/// Session slots counted as capacity (each contributor's `counted_slots`: stake-backed slots
+	/// of available contributors that worked recently): the supply side of the dynamic rate.
 	#[pallet::storage]
 	pub type OnlineCapacity<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// The auditor pool: every registered contributor that is not unbonding, at places
+	/// `0..AuditorPoolSize`, so an auditor can be drawn at a uniformly random place.
+	#[pallet::storage]
+	pub type AuditorPool<T: Config> = StorageMap<_, Twox64Concat, u32, T::AccountId>;
+
+	/// How many places of [`AuditorPool`] are taken.
+	#[pallet::storage]
+	pub type AuditorPoolSize<T: Config> = StorageValue<_, u32, ValueQuery>;
 
 	/// The top contributors by verified seconds served, most first.
 	#[pallet::storage]
@@ -230,6 +276,15 @@ pub mod pallet {
 			stake: BalanceOf<T>,
 			/// Resource hash of its hardware report.
 			resource_hash: H256,
+		},
+		/// A contributor added stake.
+		Bonded {
+			/// The contributor.
+			who: T::AccountId,
+			/// Stake added.
+			amount: BalanceOf<T>,
+			/// Its stake now.
+			stake: BalanceOf<T>,
 		},
 		/// A contributor replaced its hardware profile.
 		ProfileUpdated {
@@ -307,6 +362,10 @@ pub mod pallet {
 		AlreadyRegistered,
 		/// The stake offered is below `MinStake`.
 		StakeBelowMinimum,
+		/// The stake does not back the session slots offered (`max_sessions × StakePerSlot`).
+		StakeBelowSlots,
+		/// Nothing to add.
+		ZeroAmount,
 		/// The account cannot put that much on hold.
 		InsufficientBalance,
 		/// The profile takes no sessions or offers no CPU cores.
@@ -332,6 +391,7 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
+			assert!(!T::StakePerSlot::get().is_zero(), "a slot must be backed by stake");
 			assert!(T::LeaderboardSize::get() > 0, "the leaderboard must hold someone");
 			assert!(T::MaxSweepPerBlock::get() > 0, "the liveness sweep must make progress");
 		}
@@ -352,7 +412,8 @@ pub mod pallet {
 			Self::do_register(who, profile, stake)
 		}
 
-		/// Replaces the caller's hardware profile (not while unbonding).
+		/// Replaces the caller's hardware profile (not while unbonding). The stake must back the
+		/// new profile's session slots.
 		#[pallet::call_index(1)]
 		pub fn update_profile(origin: OriginFor<T>, profile: HardwareProfile) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -382,6 +443,14 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw_stake(who)
 		}
+
+		/// Puts `amount` more of the caller's balance on hold as stake (not while unbonding): to
+		/// back more session slots, or to stay above the minimum after a slash.
+		#[pallet::call_index(5)]
+		pub fn bond_extra(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_bond_extra(who, amount)
+		}
 	}
 
 	#[pallet::view_functions]
@@ -401,7 +470,7 @@ pub mod pallet {
 			<Self as ContributorRegistry<T::AccountId>>::reputation(&who)
 		}
 
-		/// Session slots of the contributors marked online.
+		/// Session slots counted as capacity for the rate.
 		pub fn online_capacity() -> u32 {
 			OnlineCapacity::<T>::get()
 		}

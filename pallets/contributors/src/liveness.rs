@@ -16,18 +16,20 @@ impl<T: Config> Pallet<T> {
 				Status::Unbonding { .. } => return Err(Error::<T>::Unbonding.into()),
 				Status::Offline => {
 					info.status = Status::Online;
-					OnlineCapacity::<T>::mutate(|c| *c = c.saturating_add(info.profile.max_sessions.into()));
 					Self::deposit_event(Event::CameOnline { who: who.clone() });
 				},
 				Status::Online => {},
 			}
-			info.last_heartbeat = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+			let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+			info.last_heartbeat = now;
+			Self::refresh_capacity(info, now);
 			Ok(())
 		})
 	}
 
-	/// Looks at up to `limit` contributors after [`SweepCursor`] and marks those whose
-	/// heartbeat is older than `HeartbeatTimeout` offline. Returns (looked at, marked).
+	/// Looks at up to `limit` contributors after [`SweepCursor`], marks those whose heartbeat is
+	/// older than `HeartbeatTimeout` offline and brings each one's counted capacity up to date.
+	/// Returns (looked at, marked).
 	pub fn sweep_liveness(now: BlockNumberFor<T>, limit: u32) -> (u32, u32) {
 		let cursor = SweepCursor::<T>::get();
 		let mut wrapped = cursor.is_none();
@@ -48,12 +50,16 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			looked_at += 1;
-			if info.status == Status::Online && Self::heartbeat_expired(&info, now) {
+			let counted = info.counted_slots;
+			let went_offline = info.status == Status::Online && Self::heartbeat_expired(&info, now);
+			if went_offline {
 				info.status = Status::Offline;
-				OnlineCapacity::<T>::mutate(|c| *c = c.saturating_sub(info.profile.max_sessions.into()));
-				Registry::<T>::insert(&who, info);
 				Self::deposit_event(Event::WentOffline { who: who.clone() });
 				marked += 1;
+			}
+			Self::refresh_capacity(&mut info, now);
+			if went_offline || info.counted_slots != counted {
+				Registry::<T>::insert(&who, info);
 			}
 			last = Some(who);
 		}

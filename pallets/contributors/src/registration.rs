@@ -7,7 +7,10 @@ use polkadot_sdk::{
 		ensure,
 		traits::{fungible::MutateHold, Get},
 	},
-	sp_runtime::{traits::Saturating, DispatchResult},
+	sp_runtime::{
+		traits::{Saturating, Zero},
+		DispatchResult,
+	},
 };
 
 impl<T: Config> Pallet<T> {
@@ -16,25 +19,28 @@ impl<T: Config> Pallet<T> {
 		ensure!(!Registry::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 		Self::ensure_valid(&profile)?;
 		ensure!(stake >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
+		ensure!(stake >= Self::required_stake(&profile), Error::<T>::StakeBelowSlots);
 		T::Currency::hold(&HoldReason::Stake.into(), &who, stake).map_err(|_| Error::<T>::InsufficientBalance)?;
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		let resource_hash = profile.resource_hash;
-		OnlineCapacity::<T>::mutate(|c| *c = c.saturating_add(profile.max_sessions.into()));
-		Registry::<T>::insert(
-			&who,
-			ContributorInfo {
-				profile,
-				stake,
-				status: Status::Online,
-				last_heartbeat: now,
-				registered_at: now,
-				slots_in_use: 0,
-				reputation: Default::default(),
-				stats: Default::default(),
-				tier: Tier::Newcomer,
-				badges: Default::default(),
-			},
-		);
+		let mut info = ContributorInfo {
+			profile,
+			stake,
+			status: Status::Online,
+			last_heartbeat: now,
+			registered_at: now,
+			slots_in_use: 0,
+			// Not capacity until it has worked.
+			counted_slots: 0,
+			last_worked: None,
+			pool_index: None,
+			reputation: Default::default(),
+			stats: Default::default(),
+			tier: Tier::Newcomer,
+			badges: Default::default(),
+		};
+		Self::join_pool(&who, &mut info);
+		Registry::<T>::insert(&who, info);
 		Self::deposit_event(Event::Registered { who, stake, resource_hash });
 		Ok(())
 	}
@@ -44,15 +50,11 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_valid(&profile)?;
 		Registry::<T>::try_mutate(&who, |info| {
 			let info = info.as_mut().ok_or(Error::<T>::NotRegistered)?;
-			match info.status {
-				Status::Unbonding { .. } => return Err(Error::<T>::Unbonding.into()),
-				Status::Online => OnlineCapacity::<T>::mutate(|c| {
-					*c = c.saturating_sub(info.profile.max_sessions.into()).saturating_add(profile.max_sessions.into())
-				}),
-				Status::Offline => {},
-			}
+			ensure!(!matches!(info.status, Status::Unbonding { .. }), Error::<T>::Unbonding);
+			ensure!(info.stake >= Self::required_stake(&profile), Error::<T>::StakeBelowSlots);
 			let resource_hash = profile.resource_hash;
 			info.profile = profile;
+			Self::refresh_capacity(info, polkadot_sdk::frame_system::Pallet::<T>::block_number());
 			Self::deposit_event(Event::ProfileUpdated { who: who.clone(), resource_hash });
 			Ok(())
 		})
@@ -64,12 +66,11 @@ impl<T: Config> Pallet<T> {
 			let info = info.as_mut().ok_or(Error::<T>::NotRegistered)?;
 			ensure!(!matches!(info.status, Status::Unbonding { .. }), Error::<T>::Unbonding);
 			ensure!(info.slots_in_use == 0, Error::<T>::Busy);
-			if info.status == Status::Online {
-				OnlineCapacity::<T>::mutate(|c| *c = c.saturating_sub(info.profile.max_sessions.into()));
-			}
-			let until =
-				polkadot_sdk::frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+			let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+			let until = now.saturating_add(T::UnbondingPeriod::get());
 			info.status = Status::Unbonding { until };
+			Self::refresh_capacity(info, now);
+			Self::leave_pool(info);
 			Self::deposit_event(Event::Unbonding { who: who.clone(), until });
 			Ok(())
 		})
@@ -90,6 +91,20 @@ impl<T: Config> Pallet<T> {
 		Leaderboard::<T>::mutate(|board| board.retain(|(a, _)| a != &who));
 		Self::deposit_event(Event::StakeWithdrawn { who, amount });
 		Ok(())
+	}
+
+	/// See [`Pallet::bond_extra`].
+	pub(crate) fn do_bond_extra(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		Registry::<T>::try_mutate(&who, |info| {
+			let info = info.as_mut().ok_or(Error::<T>::NotRegistered)?;
+			ensure!(!matches!(info.status, Status::Unbonding { .. }), Error::<T>::Unbonding);
+			T::Currency::hold(&HoldReason::Stake.into(), &who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
+			info.stake = info.stake.saturating_add(amount);
+			Self::refresh_capacity(info, polkadot_sdk::frame_system::Pallet::<T>::block_number());
+			Self::deposit_event(Event::Bonded { who: who.clone(), amount, stake: info.stake });
+			Ok(())
+		})
 	}
 
 	fn ensure_valid(profile: &HardwareProfile) -> DispatchResult {

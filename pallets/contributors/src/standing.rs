@@ -3,6 +3,11 @@
 
 use crate::types::{Badge, Stats, Tier};
 use pgt_primitives::reputation::{BetaReputation, WEIGHT_UNIT};
+
+/// A streak of `hours` hours of work, in reputation weight units.
+const fn streak_hours(hours: u64) -> u64 {
+	hours * WEIGHT_UNIT
+}
 use polkadot_sdk::sp_runtime::Perbill;
 
 const HOUR: u64 = 3_600;
@@ -11,9 +16,9 @@ const HOUR: u64 = 3_600;
 pub fn tier_for(stats: &Stats, reputation: &BetaReputation) -> Tier {
 	let hours = stats.verified_seconds / HOUR;
 	let score = reputation.score();
-	if hours >= 1_000 && score >= Perbill::from_percent(90) && stats.streak >= 50 {
+	if hours >= 1_000 && score >= Perbill::from_percent(90) && stats.streak >= streak_hours(50) {
 		Tier::Platinum
-	} else if hours >= 100 && score >= Perbill::from_percent(75) && stats.streak >= 10 {
+	} else if hours >= 100 && score >= Perbill::from_percent(75) && stats.streak >= streak_hours(10) {
 		Tier::Gold
 	} else if hours >= 10 && score >= Perbill::from_percent(60) {
 		Tier::Silver
@@ -33,8 +38,8 @@ pub fn badges_for(stats: &Stats, reputation: &BetaReputation) -> impl Iterator<I
 		(Badge::TenHours, hours >= 10),
 		(Badge::HundredHours, hours >= 100),
 		(Badge::ThousandHours, hours >= 1_000),
-		(Badge::TenClean, stats.streak >= 10),
-		(Badge::HundredClean, stats.streak >= 100),
+		(Badge::TenClean, stats.streak >= streak_hours(10)),
+		(Badge::HundredClean, stats.streak >= streak_hours(100)),
 		(Badge::Trusted, trusted),
 	]
 	.into_iter()
@@ -45,8 +50,8 @@ pub fn badges_for(stats: &Stats, reputation: &BetaReputation) -> impl Iterator<I
 mod tests {
 	use super::*;
 
-	fn stats(hours: u64, successes: u32, streak: u32) -> Stats {
-		Stats { verified_seconds: hours * HOUR, successes, failures: 0, streak }
+	fn stats(hours: u64, successes: u32, streak_hours: u64) -> Stats {
+		Stats { verified_seconds: hours * HOUR, successes, failures: 0, streak: streak_hours * WEIGHT_UNIT }
 	}
 
 	fn reputation(score_percent: u64) -> BetaReputation {

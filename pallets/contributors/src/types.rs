@@ -31,8 +31,9 @@ pub struct Stats {
 	pub successes: u32,
 	/// Pieces of work that failed (dropped sessions, wrong or missing results).
 	pub failures: u32,
-	/// Successes since the last failure.
-	pub streak: u32,
+	/// Weight of the successes since the last failure, in reputation weight units (one unit is
+	/// an hour of verified work), so a streak counts work done, not calls made.
+	pub streak: u64,
 }
 
 /// A contributor's standing, derived from its verified work and reputation. It can fall as well
@@ -47,9 +48,9 @@ pub enum Tier {
 	Bronze,
 	/// 10 verified hours and reputation ≥ 60 %.
 	Silver,
-	/// 100 verified hours, reputation ≥ 75 % and 10 successes in a row.
+	/// 100 verified hours, reputation ≥ 75 % and a streak of 10 hours of work.
 	Gold,
-	/// 1,000 verified hours, reputation ≥ 90 % and 50 successes in a row.
+	/// 1,000 verified hours, reputation ≥ 90 % and a streak of 50 hours of work.
 	Platinum,
 }
 
@@ -66,9 +67,9 @@ pub enum Badge {
 	HundredHours,
 	/// 1,000 verified hours.
 	ThousandHours,
-	/// 10 successes in a row.
+	/// A streak of 10 hours of work without a failure.
 	TenClean,
-	/// 100 successes in a row.
+	/// A streak of 100 hours of work without a failure.
 	HundredClean,
 	/// Reputation ≥ 90 % backed by at least 20 units of evidence.
 	Trusted,
@@ -92,6 +93,13 @@ pub struct ContributorInfo<Balance, BlockNumber> {
 	pub registered_at: BlockNumber,
 	/// Session slots in use (as host or backup).
 	pub slots_in_use: u16,
+	/// Slots of this contributor counted in `OnlineCapacity` now: the slots its stake backs
+	/// while it is available and has worked recently, else 0.
+	pub counted_slots: u16,
+	/// Block of its last piece of work with an outcome (an audited window, an audit, a failure).
+	pub last_worked: Option<BlockNumber>,
+	/// Its place in the auditor pool (registered and not unbonding), if it has one.
+	pub pool_index: Option<u32>,
 	/// Discounted Beta reputation.
 	pub reputation: BetaReputation,
 	/// Verified work.

@@ -1,6 +1,8 @@
 //! Tests of the registry, one per behaviour, split by topic. Helpers shared by all of them live
 //! here.
 
+mod auditors;
+mod capacity;
 mod liveness;
 mod registration;
 mod reputation;
@@ -41,6 +43,12 @@ pub fn run_to(n: u64) {
 		n,
 		RunToBlockHooks::default().after_initialize(|bn| Timestamp::set_timestamp(bn * 6_000)),
 	);
+}
+
+/// Reports a passed audit of `n`'s work (a five-minute window), as pallet-pgt-work does: `n` has
+/// worked now.
+pub fn worked(n: u8) {
+	Contributors::record_outcome(&account(n), Outcome::success(WEIGHT_UNIT / 12), 300);
 }
 
 pub fn info(n: u8) -> ContributorOf<Test> {

@@ -12,13 +12,16 @@ fn register_puts_stake_on_hold_and_starts_online() {
 		assert_eq!(info.status, Status::Online);
 		assert_eq!(info.stake, 5_000);
 		assert_eq!(info.tier, Tier::Newcomer);
-		assert_eq!(OnlineCapacity::<Test>::get(), 2);
 		assert_eq!(crate::Registry::<Test>::count(), 1);
 		System::assert_last_event(event(ContributorsEvent::Registered {
 			who: account(BOB),
 			stake: 5_000,
 			resource_hash: profile(2).resource_hash,
 		}));
+		// Capacity for the rate only once it has worked.
+		assert_eq!(OnlineCapacity::<Test>::get(), 0);
+		worked(BOB);
+		assert_eq!(OnlineCapacity::<Test>::get(), 2);
 	});
 }
 
@@ -40,6 +43,7 @@ fn register_errors_change_nothing() {
 fn update_profile_replaces_it_and_moves_capacity() {
 	new_test_ext().execute_with(|| {
 		register(BOB, 2);
+		worked(BOB);
 		let mut p = profile(5);
 		p.resource_hash = [9u8; 32].into();
 		assert_ok!(Contributors::update_profile(origin(BOB), p.clone()));

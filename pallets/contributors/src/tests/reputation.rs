@@ -105,3 +105,24 @@ fn withdrawing_leaves_the_leaderboard() {
 		assert!(Contributors::leaderboard().is_empty());
 	});
 }
+
+/// Attack: many tiny pieces of work used to count one each towards a streak (and tiers and
+/// badges that need one); a streak now counts the weight of the work.
+#[test]
+fn a_streak_counts_the_weight_of_work_not_calls() {
+	new_test_ext().execute_with(|| {
+		register(BOB, 1);
+		for _ in 0..100 {
+			Contributors::record_outcome(&account(BOB), Outcome::success(WEIGHT_UNIT / 1_000), 1);
+		}
+		assert_eq!(info(BOB).stats.streak, 100 * (WEIGHT_UNIT / 1_000));
+		assert!(!info(BOB).badges.contains(&Badge::TenClean));
+		for _ in 0..10 {
+			Contributors::record_outcome(&account(BOB), Outcome::success(WEIGHT_UNIT), 3_600);
+		}
+		assert!(info(BOB).badges.contains(&Badge::TenClean));
+		// A failure ends the streak.
+		Contributors::record_outcome(&account(BOB), Outcome::failure(WEIGHT_UNIT), 0);
+		assert_eq!(info(BOB).stats.streak, 0);
+	});
+}

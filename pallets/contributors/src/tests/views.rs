@@ -8,6 +8,7 @@ fn view_functions_answer_through_the_runtime_api_dispatch() {
 	use polkadot_sdk::frame_support::view_functions::ViewFunction;
 	new_test_ext().execute_with(|| {
 		register(BOB, 3);
+		worked(BOB);
 		let query = crate::pallet::OnlineCapacityViewFunction::<Test>::new();
 		let out = Test::execute_view_function(
 			<crate::pallet::OnlineCapacityViewFunction<Test> as ViewFunction>::id(),
