@@ -94,6 +94,7 @@ mod tests {
 		TaskLeaf {
 			task: MicroTask {
 				id: i,
+				session: 0,
 				input: TaskInput::RenderTile {
 					game: 1,
 					state_hash: H256::repeat_byte(i as u8),
@@ -103,7 +104,7 @@ mod tests {
 					tile: TileRect { x: (i % 4) as u16 * 160, y: ((i / 4) % 4) as u16 * 90, w: 160, h: 90 },
 				},
 			},
-			output_hash: output_hash(&i.to_le_bytes()),
+			output_seal: crate::work::seal(&output_hash(&i.to_le_bytes()), &H256::zero()),
 		}
 	}
 
@@ -161,7 +162,7 @@ mod tests {
 
 			// Another leaf in this position.
 			let mut changed = ls[i as usize].clone();
-			changed.output_hash.0[bit / 8] ^= 1 << (bit % 8);
+			changed.output_seal.0[bit / 8] ^= 1 << (bit % 8);
 			prop_assert!(!verify(&r, n, i, &changed, &p));
 
 			// The same leaf claimed at another index.

@@ -124,6 +124,19 @@ pub trait SessionWork<AccountId> {
 	/// cover them (plus an allowance for the windows still open when the session ends). Returns
 	/// whether it was recorded (`false` when `who` is not hosting `session`).
 	fn note_commitment(session: SessionId, who: &AccountId, seconds: u32) -> bool;
+
+	/// What the work of `session` must be: its game and its task package hash (the game's state
+	/// starts from [`crate::work::game_seed`] of it). `None` for a session that is not live.
+	fn work_spec(session: SessionId) -> Option<WorkSpec>;
+}
+
+/// What a session's work must be, as the work-verification pallet checks it.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct WorkSpec {
+	/// The game every task must be of.
+	pub game: GameId,
+	/// The session's task package hash.
+	pub task_hash: crate::Hash,
 }
 
 #[cfg(test)]

@@ -4,14 +4,21 @@
 //! A session's work is cut into micro-tasks — one tile of one frame, or a few ticks of physics —
 //! whose output is a deterministic byte string (integer shaders and `enhanced-determinism`
 //! physics; see "Verifiable compute" in `docs/architecture.md`). Every task a contributor
-//! computes in a verification window becomes a [`TaskLeaf`] (the task and the BLAKE2b-256 hash of
-//! its output); the leaves go into a binary Merkle tree ([`crate::merkle`]) whose root the
-//! contributor commits on chain. The chain then challenges a few random leaves, the contributor
-//! opens them, and auditors recompute the tasks and compare hashes.
+//! computes in a verification window becomes a [`TaskLeaf`]: the task (bound to its session) and
+//! the **seal** of its output — [`seal`] of the output's BLAKE2b-256 hash with a salt the
+//! contributor keeps for the window. The leaves go into a binary Merkle tree ([`crate::merkle`])
+//! whose root the contributor commits on chain. The chain then challenges a few random leaves; the
+//! contributor opens them (with the game state each task starts from, so anyone can recompute
+//! it); auditors recompute the tasks and commit to the output hashes they got
+//! ([`verdict_commitment`]) without seeing the claimed ones, which the seals hide; then the
+//! contributor reveals the salt and the auditors their hashes, and the chain compares.
 //!
 //! The runtime and the worker both use this module, so a leaf hashes the same on both sides.
 
-use crate::{sessions::GameId, Hash};
+use crate::{
+	sessions::{GameId, SessionId},
+	Hash,
+};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	sp_core::{ConstU32, H256},
@@ -32,7 +39,16 @@ pub const MAX_PHYSICS_TICKS: u32 = 240;
 pub const BYTES_PER_PIXEL: u32 = 4;
 /// The domain tag every leaf hash starts with, so a leaf hash can never be confused with an
 /// inner node of the tree or with any other hash in the system.
-pub const LEAF_HASH_CONTEXT: &[u8] = b"pgt/task-leaf/v1";
+pub const LEAF_HASH_CONTEXT: &[u8] = b"pgt/task-leaf/v2";
+/// The domain tag of an output seal.
+pub const SEAL_CONTEXT: &[u8] = b"pgt/output-seal/v1";
+/// The domain tag of an auditor's verdict commitment.
+pub const VERDICT_CONTEXT: &[u8] = b"pgt/verdict/v1";
+/// Longest canonical game state an opening may carry (the reference game's is under 1 KiB).
+pub const MAX_STATE_BYTES: u32 = 4_096;
+
+/// A game state's canonical bytes, as opened with a challenged leaf.
+pub type StateBytes = BoundedVec<u8, ConstU32<MAX_STATE_BYTES>>;
 
 /// Identifies a task within one window of one contributor's work: its position in the order the
 /// contributor computed them (and the index of its leaf in the committed tree).
@@ -132,6 +148,13 @@ impl TaskInput {
 		}
 	}
 
+	/// The hash of the game state this task starts from.
+	pub fn state_hash(&self) -> Hash {
+		match self {
+			TaskInput::RenderTile { state_hash, .. } | TaskInput::PhysicsStep { state_hash, .. } => *state_hash,
+		}
+	}
+
 	/// The game this task belongs to.
 	pub fn game(&self) -> GameId {
 		match self {
@@ -178,25 +201,34 @@ impl TaskInput {
 	}
 }
 
-/// One micro-task: its id in the window and its input.
+/// One micro-task: its id in the window, the session it is for, and its input.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
 pub struct MicroTask {
 	/// Position of the task in the window (equal to its leaf index).
 	pub id: TaskId,
+	/// The session the work is for: a leaf opened for another session's commitment is refused,
+	/// so one window's work can't be committed for several sessions.
+	pub session: SessionId,
 	/// What to compute.
 	pub input: TaskInput,
 }
 
-/// What a contributor commits to for one task: the task and the hash of the output it computed.
+/// What a contributor commits to for one task: the task and the seal of the output it computed.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
 pub struct TaskLeaf {
 	/// The task.
 	pub task: MicroTask,
-	/// [`output_hash`] of the bytes the contributor computed.
-	pub output_hash: Hash,
+	/// [`seal`] of the [`output_hash`] of the bytes the contributor computed, with the window's
+	/// salt: it binds the claim without showing it to auditors before they commit.
+	pub output_seal: Hash,
 }
 
 impl TaskLeaf {
+	/// The leaf for `task` whose output hashed to `output_hash`, sealed with `salt`.
+	pub fn sealed(task: MicroTask, output_hash: &Hash, salt: &H256) -> Self {
+		Self { task, output_seal: seal(output_hash, salt) }
+	}
+
 	/// The leaf's hash in the Merkle tree: BLAKE2b-256 of [`LEAF_HASH_CONTEXT`] followed by the
 	/// SCALE encoding of the leaf.
 	pub fn hash(&self) -> H256 {
@@ -209,6 +241,37 @@ impl TaskLeaf {
 /// The hash of a task's output: BLAKE2b-256 of the canonical output bytes.
 pub fn output_hash(output: &[u8]) -> Hash {
 	BlakeTwo256::hash(output)
+}
+
+/// The seal of an output hash: BLAKE2b-256 of [`SEAL_CONTEXT`], the output hash and `salt`. With
+/// a random salt it shows nothing of the output hash until the salt is revealed, and once it is,
+/// it matches exactly one output hash.
+pub fn seal(output_hash: &Hash, salt: &H256) -> Hash {
+	let mut bytes = SEAL_CONTEXT.to_vec();
+	output_hash.encode_to(&mut bytes);
+	salt.encode_to(&mut bytes);
+	BlakeTwo256::hash(&bytes)
+}
+
+/// What an auditor commits to before anything is revealed: BLAKE2b-256 of [`VERDICT_CONTEXT`], the
+/// commitment id, the auditor's account, the output hashes it recomputed (in the order of the
+/// challenges) and a random `nonce`. Bound to the auditor, so one can't copy another's.
+pub fn verdict_commitment<AccountId: Encode>(
+	commitment: u64,
+	auditor: &AccountId,
+	outputs: &[Hash],
+	nonce: &H256,
+) -> Hash {
+	let mut bytes = VERDICT_CONTEXT.to_vec();
+	(commitment, auditor, outputs, nonce).encode_to(&mut bytes);
+	BlakeTwo256::hash(&bytes)
+}
+
+/// The seed a session's game starts from: the first 8 bytes (little-endian) of its task package
+/// hash. An auditor refuses a task whose state was not started from it.
+pub fn game_seed(task_hash: &H256) -> u64 {
+	let b = task_hash.as_bytes();
+	u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
 }
 
 #[cfg(test)]
@@ -264,22 +327,47 @@ mod tests {
 
 	#[test]
 	fn leaf_hash_binds_every_field_and_the_context() {
-		let leaf = TaskLeaf {
-			task: MicroTask { id: 3, input: tile(640, 360, 0, 0, 160, 90) },
-			output_hash: output_hash(b"pixels"),
-		};
+		let salt = H256::repeat_byte(9);
+		let leaf = TaskLeaf::sealed(
+			MicroTask { id: 3, session: 5, input: tile(640, 360, 0, 0, 160, 90) },
+			&output_hash(b"pixels"),
+			&salt,
+		);
 		let h = leaf.hash();
 		let mut other = leaf.clone();
 		other.task.id = 4;
 		assert_ne!(other.hash(), h);
 		let mut other = leaf.clone();
-		other.output_hash = output_hash(b"pixelz");
+		other.task.session = 6;
+		assert_ne!(other.hash(), h);
+		let mut other = leaf.clone();
+		other.output_seal = seal(&output_hash(b"pixelz"), &salt);
 		assert_ne!(other.hash(), h);
 		let mut other = leaf.clone();
 		other.task.input = tile(640, 360, 160, 0, 160, 90);
 		assert_ne!(other.hash(), h);
 		// Not the plain hash of the encoding: the context is part of it.
 		assert_ne!(BlakeTwo256::hash(&leaf.encode()), h);
+	}
+
+	#[test]
+	fn a_seal_matches_one_output_and_one_salt() {
+		let (out, salt) = (output_hash(b"pixels"), H256::repeat_byte(1));
+		let s = seal(&out, &salt);
+		assert_ne!(s, out, "the seal does not show the output hash");
+		assert_ne!(seal(&output_hash(b"pixelz"), &salt), s);
+		assert_ne!(seal(&out, &H256::repeat_byte(2)), s);
+	}
+
+	#[test]
+	fn a_verdict_commitment_binds_auditor_outputs_and_nonce() {
+		let outs = [output_hash(b"a"), output_hash(b"b")];
+		let n = H256::repeat_byte(3);
+		let c = verdict_commitment(1, &7u64, &outs, &n);
+		assert_ne!(verdict_commitment(1, &8u64, &outs, &n), c);
+		assert_ne!(verdict_commitment(2, &7u64, &outs, &n), c);
+		assert_ne!(verdict_commitment(1, &7u64, &outs[..1], &n), c);
+		assert_ne!(verdict_commitment(1, &7u64, &outs, &H256::repeat_byte(4)), c);
 	}
 
 	#[test]

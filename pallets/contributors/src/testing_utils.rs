@@ -47,6 +47,18 @@ pub fn register<T: Config>(who: &T::AccountId, profile: HardwareProfile, stake: 
 	Pallet::<T>::do_register(who.clone(), profile, stake)
 }
 
+/// Marks `who` offline, as the liveness sweep would after missed heartbeats: it stays registered
+/// (and in the auditor pool) but can't be given work.
+pub fn go_offline<T: Config>(who: &T::AccountId) {
+	let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+	Registry::<T>::mutate(who, |info| {
+		if let Some(info) = info {
+			info.status = crate::Status::Offline;
+			Pallet::<T>::refresh_capacity(info, now);
+		}
+	});
+}
+
 /// Starts unbonding `who`, as [`Pallet::unregister`] would.
 pub fn unregister<T: Config>(who: &T::AccountId) -> DispatchResult {
 	Pallet::<T>::do_unregister(who.clone())

@@ -5,7 +5,7 @@ use crate::{
 	SessionState,
 };
 use alloc::vec::Vec;
-use pgt_primitives::sessions::{SessionId, SessionWork};
+use pgt_primitives::sessions::{SessionId, SessionWork, WorkSpec};
 
 impl<T: Config> SessionWork<T::AccountId> for Pallet<T> {
 	fn is_serving(session: SessionId, who: &T::AccountId) -> bool {
@@ -38,6 +38,10 @@ impl<T: Config> SessionWork<T::AccountId> for Pallet<T> {
 			Pallet::<T>::deposit_event(Event::PayForfeited { session, contributor: who.clone(), seconds: taken });
 		}
 		taken
+	}
+
+	fn work_spec(session: SessionId) -> Option<WorkSpec> {
+		Live::<T>::get(session).map(|s| WorkSpec { game: s.game, task_hash: s.task.hash })
 	}
 
 	fn note_commitment(session: SessionId, who: &T::AccountId, seconds: u32) -> bool {

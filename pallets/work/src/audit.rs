@@ -1,9 +1,10 @@
-//! Openings, verdicts and the decision: [`Pallet::do_open_leaves`],
-//! [`Pallet::do_submit_verdicts`] and how a commitment settles.
+//! Openings, committed verdicts, reveals and the decision: [`Pallet::open_leaves`],
+//! [`Pallet::commit_verdicts`], [`Pallet::reveal_salt`], [`Pallet::reveal_verdicts`] and how a
+//! commitment settles.
 
 use crate::{
-	pallet::{Commitments, Config, Error, Event, Pallet},
-	Commitment, CommitmentId, Opening, Phase, Verdict,
+	pallet::{Commitments, Config, Error, Event, OpenedStates, Pallet},
+	BalanceOf, Commitment, CommitmentId, Opening, Phase, Verdict,
 };
 use alloc::vec::Vec;
 use pgt_primitives::{
@@ -11,6 +12,7 @@ use pgt_primitives::{
 	merkle,
 	reputation::{Outcome, MAX_OUTCOME_WEIGHT},
 	sessions::SessionWork,
+	work::{output_hash, seal, verdict_commitment},
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -20,48 +22,56 @@ use polkadot_sdk::{
 	},
 	frame_system::pallet_prelude::BlockNumberFor,
 	sp_core::H256,
-	sp_runtime::{traits::Zero, DispatchResult},
+	sp_runtime::{
+		traits::{Saturating, Zero},
+		DispatchResult,
+	},
 };
 
 /// How the auditors voted on one leaf.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum LeafDecision {
-	/// A strict majority of the drawn auditors recomputed the claimed output.
+	/// A strict majority of the auditors a leaf needs recomputed the claimed output.
 	Right,
-	/// A strict majority of the drawn auditors got another output.
+	/// A strict majority of the auditors a leaf needs got another output.
 	Wrong,
-	/// Neither side has a strict majority of the drawn auditors.
+	/// Neither side has a strict majority of the auditors a leaf needs.
 	Open,
 }
 
-/// The decision on a leaf whose claimed output is `claimed`, from the votes of `drawn`
-/// auditors (`None`: silent). Silent auditors count for neither side, so a colluding minority
-/// can neither condemn an honest leaf nor clear a wrong one.
-pub fn decide_leaf<'a>(claimed: &H256, votes: impl Iterator<Item = Option<&'a H256>>, drawn: u32) -> LeafDecision {
+/// The decision on a leaf from the votes of its auditors (`Some(true)`: recomputed the claimed
+/// output, `Some(false)`: got another, `None`: silent) when `required` auditors should vote.
+/// Silent or undrawn auditors count for neither side, so a colluding minority can neither condemn
+/// an honest leaf nor clear a wrong one, and one auditor alone never decides when three are
+/// required.
+pub fn decide_leaf(votes: impl Iterator<Item = Option<bool>>, required: u32) -> LeafDecision {
 	let (mut agree, mut disagree) = (0u32, 0u32);
 	for vote in votes.flatten() {
-		if vote == claimed {
+		if vote {
 			agree += 1;
 		} else {
 			disagree += 1;
 		}
 	}
-	if agree * 2 > drawn {
+	if agree * 2 > required {
 		LeafDecision::Right
-	} else if disagree * 2 > drawn {
+	} else if disagree * 2 > required {
 		LeafDecision::Wrong
 	} else {
 		LeafDecision::Open
 	}
 }
 
-/// The opening and voting deadlines of a commitment whose challenges are drawn and whose audit
-/// is not decided; the error for any other phase.
-fn challenged_deadlines<T: Config>(c: &Commitment<T>) -> Result<(BlockNumberFor<T>, BlockNumberFor<T>), Error<T>> {
+/// The deadlines of a commitment whose challenges are drawn and whose audit is not decided: (open
+/// by, commit by, reveal by); the error for any other phase.
+#[allow(clippy::type_complexity)]
+fn challenged_deadlines<T: Config>(
+	c: &Commitment<T>,
+) -> Result<(BlockNumberFor<T>, BlockNumberFor<T>, BlockNumberFor<T>), Error<T>> {
 	match c.phase {
 		Phase::AwaitingDraw { .. } => Err(Error::<T>::NotChallengedYet),
 		Phase::Settled(_) => Err(Error::<T>::AlreadySettled),
-		Phase::Challenged { open_by, audit_by } => Ok((open_by, audit_by)),
+		Phase::Challenged { open_by, commit_by, reveal_by } => Ok((open_by, commit_by, reveal_by)),
 	}
 }
 
@@ -74,18 +84,24 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let mut c = Commitments::<T>::get(id).ok_or(Error::<T>::UnknownCommitment)?;
 		ensure!(c.contributor == who, Error::<T>::NotCommitter);
-		let (open_by, _) = challenged_deadlines(&c)?;
+		let (open_by, _, _) = challenged_deadlines(&c)?;
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		ensure!(now <= open_by, Error::<T>::OpeningTooLate);
 
+		let (session, game, root, task_count) = (c.session, c.game, c.root, c.task_count);
 		let mut indices = Vec::with_capacity(openings.len());
 		for o in openings {
 			let challenge = c.challenges.iter_mut().find(|ch| ch.index == o.index).ok_or(Error::<T>::NotChallenged)?;
 			ensure!(challenge.opened.is_none(), Error::<T>::AlreadyOpened);
-			ensure!(o.leaf.task.id == o.index, Error::<T>::TaskIdMismatch);
-			o.leaf.task.input.validate().map_err(|_| Error::<T>::MalformedTask)?;
-			ensure!(merkle::verify(&c.root, c.task_count, o.index, &o.leaf, &o.proof), Error::<T>::BadProof);
+			let task = &o.leaf.task;
+			ensure!(task.id == o.index, Error::<T>::TaskIdMismatch);
+			ensure!(task.session == session, Error::<T>::TaskOfOtherSession);
+			ensure!(task.input.game() == game, Error::<T>::WrongGame);
+			task.input.validate().map_err(|_| Error::<T>::MalformedTask)?;
+			ensure!(output_hash(&o.state) == task.input.state_hash(), Error::<T>::StateMismatch);
+			ensure!(merkle::verify(&root, task_count, o.index, &o.leaf, &o.proof), Error::<T>::BadProof);
 			challenge.opened = Some(o.leaf);
+			OpenedStates::<T>::insert(id, o.index, o.state);
 			indices.push(o.index);
 		}
 		Commitments::<T>::insert(id, c);
@@ -93,49 +109,102 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// See [`Pallet::submit_verdicts`]. Returns whether this vote settled the commitment.
-	pub(crate) fn do_submit_verdicts(
+	/// See [`Pallet::commit_verdicts`].
+	pub(crate) fn do_commit_verdicts(who: T::AccountId, id: CommitmentId, verdicts: H256) -> DispatchResult {
+		let mut c = Commitments::<T>::get(id).ok_or(Error::<T>::UnknownCommitment)?;
+		let (_, commit_by, _) = challenged_deadlines(&c)?;
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		ensure!(now <= commit_by, Error::<T>::AuditTooLate);
+		let all_opened = c.all_opened();
+		let auditor = c.auditors.iter_mut().find(|a| a.who == who).ok_or(Error::<T>::NotAuditor)?;
+		ensure!(auditor.committed.is_none(), Error::<T>::AlreadyVoted);
+		ensure!(all_opened, Error::<T>::NotOpenedYet);
+		auditor.committed = Some(verdicts);
+		Commitments::<T>::insert(id, c);
+		Self::deposit_event(Event::VerdictsCommitted { commitment: id, auditor: who });
+		Ok(())
+	}
+
+	/// See [`Pallet::reveal_salt`]. Returns whether this settled the commitment.
+	pub(crate) fn do_reveal_salt(
+		who: T::AccountId,
+		id: CommitmentId,
+		salt: H256,
+	) -> Result<bool, polkadot_sdk::sp_runtime::DispatchError> {
+		let mut c = Commitments::<T>::get(id).ok_or(Error::<T>::UnknownCommitment)?;
+		ensure!(c.contributor == who, Error::<T>::NotCommitter);
+		Self::ensure_reveal_window(&c)?;
+		ensure!(c.salt.is_none(), Error::<T>::AlreadyRevealed);
+		c.salt = Some(salt);
+		Self::deposit_event(Event::SaltRevealed { commitment: id });
+		let settled = Self::settle_if_complete(id, &mut c);
+		Commitments::<T>::insert(id, c);
+		Ok(settled)
+	}
+
+	/// See [`Pallet::reveal_verdicts`]. Returns whether this settled the commitment.
+	pub(crate) fn do_reveal_verdicts(
 		who: T::AccountId,
 		id: CommitmentId,
 		output_hashes: BoundedVec<H256, T::ChallengesPerWindow>,
+		nonce: H256,
 	) -> Result<bool, polkadot_sdk::sp_runtime::DispatchError> {
 		let mut c = Commitments::<T>::get(id).ok_or(Error::<T>::UnknownCommitment)?;
-		let (_, audit_by) = challenged_deadlines(&c)?;
-		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
-		ensure!(now <= audit_by, Error::<T>::AuditTooLate);
-		let all_opened = c.all_opened();
+		challenged_deadlines(&c)?;
 		let challenges = c.challenges.len();
-		let auditor = c.auditors.iter_mut().find(|a| a.who == who).ok_or(Error::<T>::NotAuditor)?;
-		ensure!(auditor.verdicts.is_none(), Error::<T>::AlreadyVoted);
-		ensure!(all_opened, Error::<T>::NotOpenedYet);
+		let auditor = c.auditors.iter().position(|a| a.who == who).ok_or(Error::<T>::NotAuditor)?;
+		Self::ensure_reveal_window(&c)?;
+		let a = &mut c.auditors[auditor];
+		let committed = a.committed.ok_or(Error::<T>::NotCommitted)?;
+		ensure!(a.verdicts.is_none(), Error::<T>::AlreadyVoted);
 		ensure!(output_hashes.len() == challenges, Error::<T>::WrongVerdictCount);
-		auditor.verdicts = Some(output_hashes);
-		Self::deposit_event(Event::VerdictsSubmitted { commitment: id, auditor: who });
-
-		let everyone_voted = c.auditors.iter().all(|a| a.verdicts.is_some());
-		if everyone_voted {
-			Self::settle(id, &mut c);
-		}
+		ensure!(verdict_commitment(id, &who, &output_hashes, &nonce) == committed, Error::<T>::VerdictMismatch);
+		a.verdicts = Some(output_hashes);
+		Self::deposit_event(Event::VerdictsRevealed { commitment: id, auditor: who });
+		let settled = Self::settle_if_complete(id, &mut c);
 		Commitments::<T>::insert(id, c);
-		Ok(everyone_voted)
+		Ok(settled)
 	}
 
-	/// The verdict on `c` as its votes stand, and for each auditor whether it voted with the
-	/// decision on every decided leaf (`None`: it voted but no leaf was decided).
-	pub(crate) fn tally(c: &Commitment<T>) -> (Verdict, Vec<Option<bool>>) {
-		if !c.all_opened() {
-			// The contributor failed; auditors could not work and are judged by nothing.
-			return (Verdict::MissingOpening, c.auditors.iter().map(|_| None).collect());
+	/// Checks that reveals of `c` may be made now: every auditor committed, or the time to commit
+	/// is over, and the time to reveal is not.
+	fn ensure_reveal_window(c: &Commitment<T>) -> Result<(), Error<T>> {
+		let (_, _, reveal_by) = challenged_deadlines(c)?;
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		ensure!(now <= reveal_by, Error::<T>::RevealTooLate);
+		ensure!(Self::reveals_open(c, now), Error::<T>::RevealTooEarly);
+		Ok(())
+	}
+
+	/// Settles `c` if nothing more can come: the salt is revealed and every auditor that
+	/// committed has revealed. Returns whether it did.
+	fn settle_if_complete(id: CommitmentId, c: &mut Commitment<T>) -> bool {
+		let complete = c.salt.is_some() && c.auditors.iter().all(|a| a.committed.is_none() || a.verdicts.is_some());
+		if complete {
+			Self::settle(id, c);
 		}
-		let drawn = c.auditors.len() as u32;
-		// Every leaf is open here, so every challenge has a claimed output.
-		let claimed: Vec<H256> =
-			c.challenges.iter().map(|ch| ch.opened.as_ref().map(|l| l.output_hash).unwrap_or_default()).collect();
-		let decisions: Vec<LeafDecision> = claimed
+		complete
+	}
+
+	/// The verdict on `c` as its reveals stand, and for each auditor whether it voted with the
+	/// decision on every decided leaf (`None`: it voted but no leaf was decided; `Some(false)`
+	/// also for an auditor that stayed silent).
+	pub(crate) fn tally(c: &Commitment<T>) -> (Verdict, Vec<Option<bool>>) {
+		let Some(salt) = c.salt.filter(|_| c.all_opened()) else {
+			// The contributor failed (a leaf unopened, or its claims never revealed); auditors
+			// could not be judged against a claim and are judged by nothing.
+			return (Verdict::MissingOpening, c.auditors.iter().map(|_| None).collect());
+		};
+		let required = T::AuditorsPerLeaf::get();
+		// Every leaf is open here, so every challenge has a claimed seal.
+		let seals: Vec<H256> =
+			c.challenges.iter().map(|ch| ch.opened.as_ref().map(|l| l.output_seal).unwrap_or_default()).collect();
+		let agrees = |vote: &H256, claimed_seal: &H256| seal(vote, &salt) == *claimed_seal;
+		let decisions: Vec<LeafDecision> = seals
 			.iter()
 			.enumerate()
-			.map(|(i, claimed)| {
-				decide_leaf(claimed, c.auditors.iter().map(|a| a.verdicts.as_ref().and_then(|v| v.get(i))), drawn)
+			.map(|(i, s)| {
+				decide_leaf(c.auditors.iter().map(|a| a.verdicts.as_ref().and_then(|v| v.get(i)).map(|v| agrees(v, s))), required)
 			})
 			.collect();
 		let verdict = if decisions.contains(&LeafDecision::Wrong) {
@@ -152,10 +221,10 @@ impl<T: Config> Pallet<T> {
 				let Some(votes) = &a.verdicts else { return Some(false) };
 				let mut decided = false;
 				let mut with_majority = true;
-				for ((d, claimed), vote) in decisions.iter().zip(&claimed).zip(votes.iter()) {
+				for ((d, s), vote) in decisions.iter().zip(&seals).zip(votes.iter()) {
 					match d {
-						LeafDecision::Right => with_majority &= vote == claimed,
-						LeafDecision::Wrong => with_majority &= vote != claimed,
+						LeafDecision::Right => with_majority &= agrees(vote, s),
+						LeafDecision::Wrong => with_majority &= !agrees(vote, s),
 						LeafDecision::Open => continue,
 					}
 					decided = true;
@@ -166,7 +235,7 @@ impl<T: Config> Pallet<T> {
 		(verdict, judged)
 	}
 
-	/// Decides `c` as its votes stand: punishes or credits the contributor, rewards or
+	/// Decides `c` as its reveals stand: punishes or credits the contributor, rewards or
 	/// penalises the auditors, and marks it settled.
 	pub(crate) fn settle(id: CommitmentId, c: &mut Commitment<T>) {
 		let (verdict, judged) = Self::tally(c);
@@ -182,6 +251,7 @@ impl<T: Config> Pallet<T> {
 		}
 
 		let (mut rewarded, mut penalised) = (Vec::new(), Vec::new());
+		let mut auditors_slashed: BalanceOf<T> = Zero::zero();
 		for (a, judgement) in c.auditors.iter().zip(judged) {
 			match judgement {
 				Some(true) => {
@@ -196,6 +266,11 @@ impl<T: Config> Pallet<T> {
 					rewarded.push(a.who.clone());
 				},
 				Some(false) => {
+					// In the decided minority: a small share of stake. Silent: reputation only.
+					if a.verdicts.is_some() {
+						auditors_slashed =
+							auditors_slashed.saturating_add(T::Registry::slash(&a.who, T::AuditorSlashShare::get()));
+					}
 					T::Registry::record_outcome(&a.who, Outcome::failure(window_weight), 0);
 					penalised.push(a.who.clone());
 				},
@@ -211,6 +286,7 @@ impl<T: Config> Pallet<T> {
 			seconds_forfeited,
 			rewarded,
 			penalised,
+			auditors_slashed,
 		});
 	}
 }
@@ -219,24 +295,19 @@ impl<T: Config> Pallet<T> {
 mod tests {
 	use super::*;
 
-	fn h(b: u8) -> H256 {
-		H256::repeat_byte(b)
-	}
-
 	#[test]
-	fn a_strict_majority_of_the_drawn_decides() {
-		let claimed = h(1);
-		let votes = |v: &[Option<H256>]| v.to_vec();
-		let d = |v: Vec<Option<H256>>, n| decide_leaf(&claimed, v.iter().map(|x| x.as_ref()), n);
-		assert_eq!(d(votes(&[Some(h(1)), Some(h(1)), Some(h(2))]), 3), LeafDecision::Right);
-		assert_eq!(d(votes(&[Some(h(2)), Some(h(3)), Some(h(1))]), 3), LeafDecision::Wrong);
+	fn a_strict_majority_of_the_required_auditors_decides() {
+		let d = |v: &[Option<bool>], n| decide_leaf(v.iter().copied(), n);
+		assert_eq!(d(&[Some(true), Some(true), Some(false)], 3), LeafDecision::Right);
+		assert_eq!(d(&[Some(false), Some(false), Some(true)], 3), LeafDecision::Wrong);
 		// One colluder and two silent: no majority either way.
-		assert_eq!(d(votes(&[Some(h(2)), None, None]), 3), LeafDecision::Open);
-		assert_eq!(d(votes(&[Some(h(1)), None, None]), 3), LeafDecision::Open);
+		assert_eq!(d(&[Some(false), None, None], 3), LeafDecision::Open);
+		assert_eq!(d(&[Some(true), None, None], 3), LeafDecision::Open);
 		// Two of four is not a strict majority.
-		assert_eq!(d(votes(&[Some(h(1)), Some(h(1)), Some(h(2)), Some(h(2))]), 4), LeafDecision::Open);
-		// A single drawn auditor decides alone.
-		assert_eq!(d(votes(&[Some(h(2))]), 1), LeafDecision::Wrong);
-		assert_eq!(d(votes(&[]), 0), LeafDecision::Open);
+		assert_eq!(d(&[Some(true), Some(true), Some(false), Some(false)], 4), LeafDecision::Open);
+		// Only one auditor could be drawn of the three required: it does not decide alone.
+		assert_eq!(d(&[Some(false)], 3), LeafDecision::Open);
+		assert_eq!(d(&[Some(false)], 1), LeafDecision::Wrong);
+		assert_eq!(d(&[], 3), LeafDecision::Open);
 	}
 }

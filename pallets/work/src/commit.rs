@@ -24,11 +24,13 @@ impl<T: Config> Pallet<T> {
 		task_count: u32,
 	) -> DispatchResult {
 		ensure!(task_count > 0 && !root.is_zero(), Error::<T>::EmptyCommitment);
+		ensure!(task_count >= T::MinTasksPerWindow::get(), Error::<T>::TooFewTasks);
 		ensure!(task_count <= T::MaxTasksPerWindow::get(), Error::<T>::TooManyTasks);
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		let current = Self::window_of(now);
 		ensure!(window == current || window.saturating_add(1) == current, Error::<T>::WrongWindow);
 		ensure!(T::Sessions::is_serving(session, &who), Error::<T>::NotServing);
+		let spec = T::Sessions::work_spec(session).ok_or(Error::<T>::NotServing)?;
 		ensure!(!ByWindow::<T>::contains_key((window, &who, session)), Error::<T>::AlreadyCommitted);
 
 		let id = NextCommitmentId::<T>::get();
@@ -47,6 +49,11 @@ impl<T: Config> Pallet<T> {
 			Commitment {
 				contributor: who.clone(),
 				session,
+				game: spec.game,
+				task_hash: spec.task_hash,
+				// The session's people, taken now: they stay excluded from its audits after it
+				// settles. At most MaxParticipants by the sessions pallet's bounds.
+				excluded: BoundedVec::truncate_from(T::Sessions::participants(session)),
 				window,
 				root,
 				task_count,
@@ -54,6 +61,7 @@ impl<T: Config> Pallet<T> {
 				phase: Phase::AwaitingDraw { at: draw_at },
 				challenges: BoundedVec::new(),
 				auditors: BoundedVec::new(),
+				salt: None,
 			},
 		);
 		Self::deposit_event(Event::WorkCommitted {

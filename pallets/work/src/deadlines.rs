@@ -3,7 +3,7 @@
 //! earlier, at most `MaxDeadlinesPerBlock` per block), and what `on_initialize` does with them.
 
 use crate::{
-	pallet::{Commitments, Config, DeadlineCursor, Deadlines, Pallet},
+	pallet::{Commitments, Config, DeadlineCursor, Deadlines, OpenedStates, Pallet},
 	CommitmentId, Deadline, Phase,
 };
 use pgt_pallet_support::deadlines::DeadlineQueue;
@@ -47,11 +47,13 @@ impl<T: Config> Pallet<T> {
 		(draws, closes, due.blocks_looked_at)
 	}
 
-	/// Settles commitment `id` if it is still open and removes it.
+	/// Settles commitment `id` if it is still open and removes it with its opened states.
 	pub(crate) fn close(id: CommitmentId) {
 		let Some(mut c) = Commitments::<T>::take(id) else { return };
 		if !matches!(c.phase, Phase::Settled(_)) {
 			Self::settle(id, &mut c);
 		}
+		// At most one state per challenge.
+		let _ = OpenedStates::<T>::clear_prefix(id, T::ChallengesPerWindow::get(), None);
 	}
 }

@@ -1,22 +1,28 @@
-//! Drawing challenges and auditors from BABE randomness.
+//! The randomness and the draw of challenges and auditors.
 //!
-//! **Why a contributor cannot predict its challenges.** The draw for a commitment included in
-//! block `b` happens in `on_initialize` of block `d ≥ b + ChallengeDelay` (≥ `b + 2`), from
-//! `T::Randomness`, which in the runtime is BABE's VRF output of block `d − 1 ≥ b + 1`. That
-//! output is computed by the author of slot `d − 1` from its secret key and the epoch randomness
-//! and did not exist in any block when the commitment (root and task count, fixed) was signed
-//! and included. Knowing it in advance would need the secret VRF key of that future slot's
-//! author; that author can at most withhold its block (then another author's output is used), a
-//! one-bit bias for one slot that costs it the block reward. The seed is further bound to the
-//! commitment id, so two commitments drawn in one block get independent challenges.
+//! **The randomness.** Every block's `on_initialize` hashes BABE's VRF output of the block before
+//! into [`RandomnessAccumulator`]: `acc(n) = H(acc(n − 1) ‖ vrf(n − 1))`. The draw for a
+//! commitment included in block `b` happens in `on_initialize` of block `d ≥ b + ChallengeDelay`
+//! (≥ `b + 3`, later if the deadline queue is crowded) and is seeded by `acc(d)`, which depends on
+//! the VRF outputs of every block from `b + 1` to `d − 1`: at least two blocks, made by the
+//! authors of their slots.
+//!
+//! **Who could predict it.** A BABE VRF output is known to its slot's author in advance (it
+//! depends only on the epoch randomness, the slot and the author's key), but to nobody else. So
+//! the challenged indices are known when the root is committed only to a coalition of the authors
+//! of *every* slot from `b + 1` to `d − 1` — with the runtime's delay of 3, the authors of two
+//! consecutive slots. A single author, however it schedules its blocks, can at most withhold its
+//! block (another author's output is then used): a one-bit bias for one slot that costs it the
+//! block reward. The seed is bound to the commitment id, so two commitments drawn in one block get
+//! independent challenges.
 
 use crate::{
-	pallet::{Commitments, Config, Event, Pallet},
-	Auditor, Challenge, CommitmentId, Phase,
+	pallet::{Commitments, Config, Event, Pallet, RandomnessAccumulator},
+	Auditor, Challenge, CommitmentId, Deadline, Phase,
 };
 use alloc::vec::Vec;
 use codec::Encode;
-use pgt_primitives::{contributors::ContributorRegistry, sessions::SessionWork};
+use pgt_primitives::contributors::ContributorRegistry;
 use polkadot_sdk::{
 	frame_support::{
 		traits::{Get, Randomness},
@@ -60,23 +66,27 @@ pub fn miss_probability_ppb(n: u32, bad: u32, k: u32) -> u64 {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Draws the challenges and auditors of commitment `id` in block `now`.
+	/// Hashes the parent block's VRF output into [`RandomnessAccumulator`] (every block, in
+	/// `on_initialize`, before any draw).
+	pub(crate) fn accumulate_randomness() {
+		let (random, _) = T::Randomness::random(DRAW_CONTEXT);
+		let random = random.map(|h| h.encode()).unwrap_or_else(|| {
+			// Only the first blocks of a chain have no VRF output behind them.
+			polkadot_sdk::frame_system::Pallet::<T>::parent_hash().encode()
+		});
+		RandomnessAccumulator::<T>::mutate(|acc| *acc = H256(blake2_256(&(DRAW_CONTEXT, *acc, random).encode())));
+	}
+
+	/// Draws the challenges and auditors of commitment `id` in block `now`, and books its close.
 	pub(crate) fn draw(id: CommitmentId, now: BlockNumberFor<T>) {
 		let Some(mut c) = Commitments::<T>::get(id) else { return };
 		if !matches!(c.phase, Phase::AwaitingDraw { .. }) {
 			return;
 		}
-		let (random, _) = T::Randomness::random(DRAW_CONTEXT);
-		let random = random.map(|h| h.encode()).unwrap_or_else(|| {
-			// Only the first blocks of a chain have no VRF output behind them; a commitment
-			// can't be drawn that early (it needs ChallengeDelay blocks), but stay safe.
-			log::warn!(target: "runtime::work", "no BABE randomness at block {:?}; using the parent hash", now);
-			polkadot_sdk::frame_system::Pallet::<T>::parent_hash().encode()
-		});
-		let seed = H256(blake2_256(&(DRAW_CONTEXT, random, id).encode()));
+		let seed = H256(blake2_256(&(DRAW_CONTEXT, RandomnessAccumulator::<T>::get(), id).encode()));
 		let indices = challenge_indices(&seed, c.task_count, T::ChallengesPerWindow::get());
 
-		let mut exclude = T::Sessions::participants(c.session);
+		let mut exclude = c.excluded.to_vec();
 		exclude.push(c.contributor.clone());
 		let auditor_seed = H256(blake2_256(&(seed, b"auditors").encode()));
 		let auditors = T::Registry::draw_auditors(
@@ -84,19 +94,20 @@ impl<T: Config> Pallet<T> {
 			T::MinAuditorReputation::get(),
 			&exclude,
 			T::AuditorsPerLeaf::get(),
-			T::MaxAuditorScan::get(),
+			T::MaxAuditorTries::get(),
 		);
 
 		let open_by = now.saturating_add(T::OpenTimeout::get());
-		let audit_by = open_by.saturating_add(T::AuditTimeout::get());
-		Self::schedule(audit_by.saturating_add(One::one()), id, crate::Deadline::Close);
+		let commit_by = open_by.saturating_add(T::AuditTimeout::get());
+		let reveal_by = commit_by.saturating_add(T::RevealTimeout::get());
+		Self::schedule(reveal_by.saturating_add(One::one()), id, Deadline::Close);
 		// Both are drawn within their bounds (k indices, at most AuditorsPerLeaf auditors).
 		c.challenges =
 			BoundedVec::truncate_from(indices.iter().map(|&index| Challenge { index, opened: None }).collect());
 		c.auditors = BoundedVec::truncate_from(
-			auditors.iter().map(|who| Auditor { who: who.clone(), verdicts: None }).collect(),
+			auditors.iter().map(|who| Auditor { who: who.clone(), committed: None, verdicts: None }).collect(),
 		);
-		c.phase = Phase::Challenged { open_by, audit_by };
+		c.phase = Phase::Challenged { open_by, commit_by, reveal_by };
 		Commitments::<T>::insert(id, c);
 		Self::deposit_event(Event::Challenged { commitment: id, indices, auditors, open_by });
 	}

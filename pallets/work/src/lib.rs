@@ -1,40 +1,52 @@
 //! # PGT work: commit, challenge, audit
 //!
 //! Contributors prove they did the work they are paid for by **commit and sample**
-//! (docs/verification.md has the design, the arithmetic and the costs):
+//! (docs/verification.md has the design, the arithmetic, the threats and the costs):
 //!
 //! 1. **Commit** ([`Pallet::commit_work`]): at the end of each verification window
 //!    ([`Config::WindowLength`] blocks) the host of a session commits the root of a binary Merkle
-//!    tree over the window's micro-task leaves ([`pgt_primitives::work::TaskLeaf`]: the task and
-//!    the BLAKE2b-256 hash of its output; [`pgt_primitives::merkle`]) and how many there are.
-//!    Once per session and window.
-//! 2. **Challenge**: [`Config::ChallengeDelay`] blocks later `on_initialize` draws
-//!    [`Config::ChallengesPerWindow`] distinct leaf indices and [`Config::AuditorsPerLeaf`]
-//!    auditors from **BABE's VRF randomness** of that block — output the contributor could not
-//!    know when its commitment was included. Auditors are online contributors with reputation
-//!    ≥ [`Config::MinAuditorReputation`] that take no part in the session.
+//!    tree over the window's micro-task leaves ([`pgt_primitives::work::TaskLeaf`]: the task,
+//!    bound to its session, and the seal of its output hash; [`pgt_primitives::merkle`]) and how
+//!    many there are: at least [`Config::MinTasksPerWindow`]. Once per session and window. The
+//!    session pays the host's billed seconds only as far as its commitments cover them.
+//! 2. **Challenge**: at least [`Config::ChallengeDelay`] (≥ 3) blocks later `on_initialize`
+//!    draws [`Config::ChallengesPerWindow`] distinct leaf indices and [`Config::AuditorsPerLeaf`]
+//!    auditors from randomness that mixes **BABE's VRF outputs of every block since the
+//!    commitment** ([`draw`]), so no single block author knew them when the root was committed.
+//!    Each auditor is drawn independently from the registry's auditor pool; the session's
+//!    player and contributors (taken at commit time) never audit it.
 //! 3. **Open** ([`Pallet::open_leaves`]): within [`Config::OpenTimeout`] blocks the contributor
-//!    opens each challenged leaf with its Merkle proof. A leaf not opened in time is a failure.
-//! 4. **Audit** ([`Pallet::submit_verdicts`]): within [`Config::AuditTimeout`] blocks each
-//!    auditor recomputes the opened tasks off chain and submits the output hashes it got. For
-//!    every leaf a strict majority of the drawn auditors decides whether the claimed output is
-//!    right.
-//! 5. **Settle**: as soon as every auditor has voted, or at the deadline. A wrong leaf or a
-//!    missing opening: [`Config::SlashShare`] of the contributor's stake is slashed, its
-//!    reputation takes a heavy failure and the window's pay is forfeited
-//!    ([`pgt_primitives::sessions::SessionWork::forfeit`]). Auditors in the majority earn
+//!    opens each challenged leaf with its Merkle proof and the canonical bytes of the game state
+//!    the task starts from. The task must be of the session and of its game, the state must hash
+//!    to the task's `state_hash`. A leaf not opened in time is a failure.
+//! 4. **Audit, committed** ([`Pallet::commit_verdicts`]): within [`Config::AuditTimeout`] blocks
+//!    of the opening deadline each auditor recomputes the opened tasks off chain and commits to
+//!    the output hashes it got ([`pgt_primitives::work::verdict_commitment`]). It can't copy the
+//!    claim: the leaves hold only seals of the claimed hashes.
+//! 5. **Reveal** ([`Pallet::reveal_salt`], [`Pallet::reveal_verdicts`]): once every auditor has
+//!    committed or the time to commit is over, within [`Config::RevealTimeout`] blocks the
+//!    contributor reveals its seals' salt and the auditors their output hashes. For every leaf a
+//!    strict majority of the *drawn-for* auditors (`AuditorsPerLeaf`, not just those found)
+//!    decides whether the claimed output is right.
+//! 6. **Settle**: as soon as the salt and every committed auditor's verdicts are revealed, or at
+//!    the deadline. A wrong leaf, a missing opening or a withheld salt: [`Config::SlashShare`] of
+//!    the contributor's stake is slashed, its reputation takes a heavy failure and the window's
+//!    pay is forfeited ([`pgt_primitives::sessions::SessionWork::forfeit`]). An honest window
+//!    counts as verified work (reputation, hours, tier). Auditors in the majority earn
 //!    [`Config::AuditReward`] from [`Config::RewardPot`] and a reputation success; auditors in
-//!    the minority, or silent, a reputation failure.
+//!    the minority lose [`Config::AuditorSlashShare`] of their stake and take a reputation
+//!    failure; silent auditors take a reputation failure.
 //!
 //! Successful calls are free (`Pays::No`): verification is part of the job, and every call is
-//! bounded (one commitment per session and window, one opening per challenge, one vote per
-//! auditor). Workers find their duties with the view functions [`Pallet::open_challenges`] and
-//! [`Pallet::audit_duties`].
+//! bounded (one commitment per session and window, one opening per challenge, one commitment and
+//! one reveal per auditor). Workers find their duties with the view functions
+//! [`Pallet::open_challenges`] and [`Pallet::audit_duties`].
 //!
 //! ## Where things are
-//! Declarations here; committing in `commit.rs`, the draw of challenges and auditors in [`draw`],
-//! openings, votes and the decision in `audit.rs`, the deadline queue in `deadlines.rs`, windows
-//! and their clearing in `windows.rs`, the invariants in `try_state.rs`.
+//! Declarations here; committing in `commit.rs`, the randomness and the draw of challenges and
+//! auditors in [`draw`], openings, verdicts, reveals and the decision in `audit.rs`, the deadline
+//! queue in `deadlines.rs`, windows and their clearing in `windows.rs`, the duties workers poll
+//! in `duties.rs`, the invariants in `try_state.rs`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -47,6 +59,7 @@ mod benchmarking;
 mod commit;
 mod deadlines;
 pub mod draw;
+mod duties;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -74,7 +87,8 @@ pub trait BenchmarkHelper<AccountId> {
 	/// A registered, online contributor with the reputation auditors need (a new one for each
 	/// `index`).
 	fn auditor(index: u32) -> AccountId;
-	/// A registered contributor that may not audit (unbonding), a new one for each `index`.
+	/// A registered contributor in the auditor pool that may not audit now (offline), a new one
+	/// for each `index`.
 	fn unqualified(index: u32) -> AccountId;
 }
 
@@ -112,20 +126,25 @@ pub mod pallet {
 		/// Seconds a window covers in the test defaults.
 		pub const WINDOW_SECONDS: u32 = 60;
 		/// Blocks from commitment to draw in the test defaults.
-		pub const DELAY: u64 = 2;
+		pub const DELAY: u64 = 3;
 		/// Leaves challenged per window in the test defaults.
 		pub const K: u32 = 10;
 		/// Auditors per commitment in the test defaults.
 		pub const AUDITORS: u32 = 3;
 		/// Blocks to open in the test defaults.
 		pub const OPEN_TIMEOUT: u64 = 5;
-		/// Blocks to vote in the test defaults.
-		pub const AUDIT_TIMEOUT: u64 = 10;
+		/// Blocks to commit to verdicts in the test defaults.
+		pub const AUDIT_TIMEOUT: u64 = 6;
+		/// Blocks to reveal in the test defaults.
+		pub const REVEAL_TIMEOUT: u64 = 3;
+		/// Fewest leaves a window holds in the test defaults.
+		pub const MIN_TASKS: u32 = 8;
 		/// An auditor's reward in the test defaults.
 		pub const AUDIT_REWARD: u128 = 100;
 
-		/// Work verification's defaults for tests: 10-block windows of 60 s, 10 challenges, 3
-		/// auditors with reputation ≥ 40 %, 10 % of stake slashed.
+		/// Work verification's defaults for tests: 10-block windows of 60 s of at least 8 leaves,
+		/// 10 challenges, 3 auditors with reputation ≥ 40 %, 10 % of a cheat's stake slashed, 1 %
+		/// of a minority auditor's.
 		pub struct TestDefaultConfig;
 
 		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
@@ -143,11 +162,15 @@ pub mod pallet {
 			type AuditorsPerLeaf = ConstU32<AUDITORS>;
 			type MinAuditorReputation = MinAuditorReputation;
 			type AuditTimeout = ConstU64<AUDIT_TIMEOUT>;
+			type RevealTimeout = ConstU64<REVEAL_TIMEOUT>;
 			type AuditReward = ConstU128<AUDIT_REWARD>;
 			type SlashShare = SlashShare;
+			type AuditorSlashShare = AuditorSlashShare;
+			type MinTasksPerWindow = ConstU32<MIN_TASKS>;
 			type MaxTasksPerWindow = ConstU32<{ 1 << 20 }>;
 			type MaxDeadlinesPerBlock = ConstU32<8>;
-			type MaxAuditorScan = ConstU32<16>;
+			type MaxAuditorTries = ConstU32<64>;
+			type MaxParticipants = ConstU32<16>;
 			type MaxPrunePerBlock = ConstU32<4>;
 			type WeightInfo = ();
 		}
@@ -157,6 +180,8 @@ pub mod pallet {
 			pub const MinAuditorReputation: Perbill = Perbill::from_percent(40);
 			/// A cheater loses 10 % of its stake.
 			pub const SlashShare: Perbill = Perbill::from_percent(10);
+			/// An auditor in the minority loses 1 % of its stake.
+			pub const AuditorSlashShare: Perbill = Perbill::from_percent(1);
 		}
 	}
 
@@ -180,7 +205,8 @@ pub mod pallet {
 		#[pallet::no_default]
 		type Sessions: SessionWork<Self::AccountId>;
 
-		/// Randomness the challenges are drawn from: BABE's VRF output of the parent block.
+		/// Randomness the challenges are drawn from: BABE's VRF output of the parent block, mixed
+		/// into [`RandomnessAccumulator`] every block.
 		#[pallet::no_default]
 		type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 
@@ -197,8 +223,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type WindowSeconds: Get<u32>;
 
-		/// Blocks between a commitment and the draw of its challenges (at least 2, so the
-		/// randomness comes from a block after the one that included the commitment).
+		/// Blocks between a commitment and the draw of its challenges (at least 3, so the draw
+		/// mixes the VRF outputs of at least two blocks after the one that included the
+		/// commitment, made by their own authors).
 		#[pallet::constant]
 		#[pallet::no_default_bounds]
 		type ChallengeDelay: Get<BlockNumberFor<Self>>;
@@ -220,10 +247,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinAuditorReputation: Get<Perbill>;
 
-		/// Blocks auditors have to vote, after the opening deadline.
+		/// Blocks auditors have to commit to their verdicts, after the opening deadline.
 		#[pallet::constant]
 		#[pallet::no_default_bounds]
 		type AuditTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Blocks the contributor and the auditors have to reveal the salt and the verdicts,
+		/// after the commit deadline.
+		#[pallet::constant]
+		#[pallet::no_default_bounds]
+		type RevealTimeout: Get<BlockNumberFor<Self>>;
 
 		/// What an auditor in the majority earns per audited commitment.
 		#[pallet::constant]
@@ -234,6 +267,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type SlashShare: Get<Perbill>;
 
+		/// Share of an auditor's stake that is slashed when it voted against the decided
+		/// majority.
+		#[pallet::constant]
+		type AuditorSlashShare: Get<Perbill>;
+
+		/// Fewest leaves one commitment may have: what a window of the slowest accepted stream
+		/// holds (frames per second × window seconds × tiles per frame).
+		#[pallet::constant]
+		type MinTasksPerWindow: Get<u32>;
+
 		/// Most leaves one commitment may have.
 		#[pallet::constant]
 		type MaxTasksPerWindow: Get<u32>;
@@ -242,9 +285,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
-		/// Most registry entries looked at to draw one commitment's auditors.
+		/// Most tries to draw one commitment's auditors (each try looks at one random member of
+		/// the auditor pool).
 		#[pallet::constant]
-		type MaxAuditorScan: Get<u32>;
+		type MaxAuditorTries: Get<u32>;
+
+		/// Most accounts with a part in one session (player, host, backups, standby, former
+		/// hosts), all excluded from auditing it.
+		#[pallet::constant]
+		type MaxParticipants: Get<u32>;
 
 		/// Most `ByWindow` entries of past windows cleared per block (and most windows looked
 		/// at). Must exceed the commitments one window gets divided by `WindowLength`.
@@ -278,6 +327,18 @@ pub mod pallet {
 		(NMapKey<Twox64Concat, WindowIndex>, NMapKey<Blake2_128Concat, T::AccountId>, NMapKey<Twox64Concat, SessionId>),
 		CommitmentId,
 	>;
+
+	/// The game states opened with challenged leaves, by commitment and leaf index, until the
+	/// commitment closes (auditors recompute from them).
+	#[pallet::storage]
+	pub type OpenedStates<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, CommitmentId, Twox64Concat, u32, pgt_primitives::work::StateBytes>;
+
+	/// Every block's BABE VRF output hashed into the last: `on_initialize` of block `n` sets it to
+	/// `H(previous ‖ VRF output of block n − 1)`. A draw seeded from it depends on every block
+	/// since the commitment.
+	#[pallet::storage]
+	pub type RandomnessAccumulator<T: Config> = StorageValue<_, H256, ValueQuery>;
 
 	/// The oldest window whose `ByWindow` entries may not be cleared yet, and where the clearing
 	/// of that window stopped (a storage key), if it is half done.
@@ -331,8 +392,20 @@ pub mod pallet {
 			/// The leaf indices opened by this call.
 			indices: Vec<u32>,
 		},
-		/// An auditor submitted its verdicts.
-		VerdictsSubmitted {
+		/// An auditor committed to its verdicts.
+		VerdictsCommitted {
+			/// The commitment.
+			commitment: CommitmentId,
+			/// The auditor.
+			auditor: T::AccountId,
+		},
+		/// The contributor revealed the salt of its output seals.
+		SaltRevealed {
+			/// The commitment.
+			commitment: CommitmentId,
+		},
+		/// An auditor revealed the verdicts it had committed to.
+		VerdictsRevealed {
 			/// The commitment.
 			commitment: CommitmentId,
 			/// The auditor.
@@ -352,8 +425,11 @@ pub mod pallet {
 			seconds_forfeited: u32,
 			/// Auditors in the majority (rewarded).
 			rewarded: Vec<T::AccountId>,
-			/// Auditors in the minority or silent (lost reputation).
+			/// Auditors in the minority (slashed `AuditorSlashShare`, lost reputation) or silent
+			/// (lost reputation).
 			penalised: Vec<T::AccountId>,
+			/// Stake slashed from auditors in the minority, in all.
+			auditors_slashed: BalanceOf<T>,
 		},
 	}
 
@@ -362,6 +438,8 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The commitment has no tasks, or its root is zero.
 		EmptyCommitment,
+		/// The commitment has fewer than `MinTasksPerWindow` tasks.
+		TooFewTasks,
 		/// The commitment has more than `MaxTasksPerWindow` tasks.
 		TooManyTasks,
 		/// Work may be committed only for the current or the previous window.
@@ -388,23 +466,40 @@ pub mod pallet {
 		TaskIdMismatch,
 		/// The opened task descriptor is malformed (a tile outside the frame, no ticks, …).
 		MalformedTask,
+		/// The opened task names another session.
+		TaskOfOtherSession,
+		/// The opened task is of another game than the session's.
+		WrongGame,
+		/// The opened state does not hash to the task's `state_hash`.
+		StateMismatch,
 		/// The Merkle proof does not lead from the leaf to the committed root.
 		BadProof,
 		/// The caller was not drawn to audit this commitment.
 		NotAuditor,
-		/// The caller has already voted on this commitment.
+		/// The caller has already committed (or revealed) on this commitment.
 		AlreadyVoted,
 		/// Not every challenged leaf is open yet; audit once they are.
 		NotOpenedYet,
 		/// One output hash per challenged leaf is needed, in the order of the challenges.
 		WrongVerdictCount,
-		/// The time to vote is over.
+		/// The time to commit to verdicts is over.
 		AuditTooLate,
+		/// Reveals wait until every auditor has committed or the time to commit is over.
+		RevealTooEarly,
+		/// The time to reveal is over.
+		RevealTooLate,
+		/// The auditor never committed to verdicts, so it has nothing to reveal.
+		NotCommitted,
+		/// The revealed verdicts and nonce don't match the auditor's commitment.
+		VerdictMismatch,
+		/// The salt is already revealed.
+		AlreadyRevealed,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::accumulate_randomness();
 			let (draws, closes, blocks_looked_at) = Self::process_deadlines(now);
 			let pruned = Self::prune_windows(now);
 			T::WeightInfo::on_initialize_idle()
@@ -415,7 +510,15 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
-			assert!(T::ChallengeDelay::get() >= 2u32.into(), "the draw must use randomness from after the commitment");
+			assert!(
+				T::ChallengeDelay::get() >= 3u32.into(),
+				"the draw must mix the randomness of at least two blocks after the commitment"
+			);
+			assert!(T::MinTasksPerWindow::get() >= 1, "a window holds tasks");
+			assert!(
+				T::MinTasksPerWindow::get() <= T::MaxTasksPerWindow::get(),
+				"MinTasksPerWindow must not exceed MaxTasksPerWindow"
+			);
 			assert!(T::WindowLength::get() >= 1u32.into(), "windows need blocks");
 			assert!(T::ChallengesPerWindow::get() >= 1, "a window needs challenges");
 			assert!(T::AuditorsPerLeaf::get() >= 1, "leaves need auditors");
@@ -448,8 +551,9 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// Opens challenged leaves of `commitment` with their Merkle proofs (by its contributor,
-		/// within `OpenTimeout` blocks of the draw). Free when it succeeds.
+		/// Opens challenged leaves of `commitment` with their Merkle proofs and the states their
+		/// tasks start from (by its contributor, within `OpenTimeout` blocks of the draw). Free
+		/// when it succeeds.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::open_leaves(openings.len() as u32))]
 		pub fn open_leaves(
@@ -462,81 +566,69 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// Submits an auditor's verdicts on `commitment`: the output hash it recomputed for
-		/// each challenged leaf, in the order of the challenges. The last vote settles the
-		/// commitment. Free when it succeeds.
+		/// Commits a drawn auditor to its verdicts on `commitment`:
+		/// [`pgt_primitives::work::verdict_commitment`] of the output hashes it recomputed and a
+		/// nonce it keeps (once every leaf is open, within `AuditTimeout` blocks of the opening
+		/// deadline). Free when it succeeds.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::submit_verdicts_settling(output_hashes.len() as u32))]
-		pub fn submit_verdicts(
+		pub fn commit_verdicts(
+			origin: OriginFor<T>,
+			commitment: CommitmentId,
+			verdicts: H256,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_commit_verdicts(who, commitment, verdicts)?;
+			Ok(Pays::No.into())
+		}
+
+		/// Reveals the salt of the contributor's output seals on `commitment` (by its
+		/// contributor, once every auditor has committed or the time to commit is over, within
+		/// `RevealTimeout` blocks). May settle the commitment. Free when it succeeds.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::reveal_settling(T::ChallengesPerWindow::get()))]
+		pub fn reveal_salt(origin: OriginFor<T>, commitment: CommitmentId, salt: H256) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let settled = Self::do_reveal_salt(who, commitment, salt)?;
+			let actual = if settled { None } else { Some(T::WeightInfo::reveal_salt()) };
+			Ok(PostDispatchInfo { actual_weight: actual, pays_fee: Pays::No })
+		}
+
+		/// Reveals an auditor's verdicts on `commitment`: the output hashes it committed to, in
+		/// the order of the challenges, and its nonce (in the same window as the salt). May
+		/// settle the commitment. Free when it succeeds.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::reveal_settling(output_hashes.len() as u32))]
+		pub fn reveal_verdicts(
 			origin: OriginFor<T>,
 			commitment: CommitmentId,
 			output_hashes: BoundedVec<H256, T::ChallengesPerWindow>,
+			nonce: H256,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let n = output_hashes.len() as u32;
-			let settled = Self::do_submit_verdicts(who, commitment, output_hashes)?;
-			let actual = if settled { None } else { Some(T::WeightInfo::submit_verdicts(n)) };
+			let settled = Self::do_reveal_verdicts(who, commitment, output_hashes, nonce)?;
+			let actual = if settled { None } else { Some(T::WeightInfo::reveal_verdicts(n)) };
 			Ok(PostDispatchInfo { actual_weight: actual, pays_fee: Pays::No })
 		}
 	}
 
 	#[pallet::view_functions]
 	impl<T: Config> Pallet<T> {
-		/// Challenges `contributor` still has to open: per commitment, the unopened indices
-		/// and the last block to open them.
+		/// What `contributor` still has to do for its commitments: open challenged leaves, or
+		/// reveal its salt, each with its deadline.
 		pub fn open_challenges(contributor: T::AccountId) -> Vec<Duty<BlockNumberFor<T>>> {
-			Self::duties_where(|c| {
-				let Phase::Challenged { open_by, .. } = c.phase else { return None };
-				if c.contributor != contributor {
-					return None;
-				}
-				let indices: Vec<u32> =
-					c.challenges.iter().filter(|ch| ch.opened.is_none()).map(|ch| ch.index).collect();
-				(!indices.is_empty()).then_some((open_by, indices, Vec::new()))
-			})
+			Self::contributor_duties(&contributor)
 		}
 
-		/// Audits `auditor` still has to do: per commitment whose leaves are all open and that
-		/// it has not voted on, the leaves to recompute and the last block to vote.
+		/// What `auditor` still has to do: recompute opened leaves and commit to its verdicts,
+		/// or reveal them, each with its deadline and what it needs.
 		pub fn audit_duties(auditor: T::AccountId) -> Vec<Duty<BlockNumberFor<T>>> {
-			Self::duties_where(|c| {
-				let Phase::Challenged { audit_by, .. } = c.phase else { return None };
-				let pending = c.auditors.iter().any(|a| a.who == auditor && a.verdicts.is_none());
-				if !pending || !c.all_opened() {
-					return None;
-				}
-				let indices = c.challenges.iter().map(|ch| ch.index).collect();
-				let leaves = c.challenges.iter().filter_map(|ch| ch.opened.clone()).collect();
-				Some((audit_by, indices, leaves))
-			})
+			Self::auditor_duties(&auditor)
 		}
 
 		/// A commitment and where its audit stands.
 		pub fn commitment(commitment: CommitmentId) -> Option<Commitment<T>> {
 			Commitments::<T>::get(commitment)
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The duties `select` picks out of the live commitments, oldest first. Views run off
-		/// chain; the scan covers the commitments of the last `ChallengeDelay + OpenTimeout +
-		/// AuditTimeout + 1` blocks.
-		fn duties_where(
-			select: impl Fn(&Commitment<T>) -> Option<(BlockNumberFor<T>, Vec<u32>, Vec<pgt_primitives::work::TaskLeaf>)>,
-		) -> Vec<Duty<BlockNumberFor<T>>> {
-			let mut duties: Vec<_> = Commitments::<T>::iter()
-				.filter_map(|(id, c)| {
-					select(&c).map(|(deadline, indices, leaves)| Duty {
-						commitment: id,
-						session: c.session,
-						deadline,
-						indices,
-						leaves,
-					})
-				})
-				.collect();
-			duties.sort_by_key(|d| d.commitment);
-			duties
 		}
 	}
 }

@@ -24,7 +24,7 @@ pgt_pallet_support::mock_runtime! {
 }
 
 pub use crate::config_preludes::{
-	AUDITORS, AUDIT_REWARD, AUDIT_TIMEOUT, DELAY, K, OPEN_TIMEOUT, WINDOW, WINDOW_SECONDS,
+	AUDITORS, AUDIT_REWARD, AUDIT_TIMEOUT, DELAY, K, MIN_TASKS, OPEN_TIMEOUT, REVEAL_TIMEOUT, WINDOW, WINDOW_SECONDS,
 };
 pub use pallet_pgt_contributors::testing_utils::profile;
 /// The least stake (more than the registry's default, so slashes are visible).
@@ -37,6 +37,9 @@ parameter_types! {
 	pub TreasuryAccount: AccountId = treasury();
 	pub static MinAuditorReputation: Perbill = Perbill::from_percent(40);
 	pub static RandomSeed: H256 = H256::repeat_byte(1);
+	/// The randomness read in one block (what BABE gives as the parent block's VRF output), if
+	/// a test sets it.
+	pub static VrfOverride: Option<(u64, H256)> = None;
 }
 
 #[derive_impl(pallet_pgt_contributors::config_preludes::TestDefaultConfig)]
@@ -63,9 +66,14 @@ pub struct TestRandomness;
 impl Randomness<Option<H256>, BlockNumberFor<Test>> for TestRandomness {
 	fn random(subject: &[u8]) -> (Option<H256>, BlockNumberFor<Test>) {
 		use codec::Encode;
-		let h =
-			polkadot_sdk::sp_io::hashing::blake2_256(&(RandomSeed::get(), subject, System::block_number()).encode());
-		(Some(H256(h)), System::block_number())
+		let now = System::block_number();
+		if let Some((at, output)) = VrfOverride::get() {
+			if at == now {
+				return (Some(output), now);
+			}
+		}
+		let h = polkadot_sdk::sp_io::hashing::blake2_256(&(RandomSeed::get(), subject, now).encode());
+		(Some(H256(h)), now)
 	}
 }
 
@@ -117,7 +125,7 @@ impl crate::BenchmarkHelper<AccountId> for WorkHelper {
 	}
 	fn unqualified(index: u32) -> AccountId {
 		let who = contributor(2_000 + index);
-		pallet_pgt_contributors::testing_utils::unregister::<Test>(&who).expect("no sessions");
+		pallet_pgt_contributors::testing_utils::go_offline::<Test>(&who);
 		who
 	}
 }

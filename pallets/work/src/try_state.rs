@@ -32,18 +32,27 @@ impl<T: Config> Pallet<T> {
 					ensure!(Queue::<T>::contains(at, &(id, Deadline::Draw)), "a commitment's draw is not queued");
 					None
 				},
-				Phase::Challenged { audit_by, .. } => Some(audit_by),
+				Phase::Challenged { reveal_by, .. } => Some(reveal_by),
 				Phase::Settled(_) => None,
 			};
-			if let Some(audit_by) = close_from {
+			if let Some(reveal_by) = close_from {
 				ensure!(
-					Queue::<T>::contains(audit_by.saturating_add(One::one()), &(id, Deadline::Close)),
+					Queue::<T>::contains(reveal_by.saturating_add(One::one()), &(id, Deadline::Close)),
 					"a commitment's close is not queued"
 				);
 			}
+			ensure!(
+				c.auditors.iter().all(|a| a.verdicts.is_none() || a.committed.is_some()),
+				"an auditor revealed without committing"
+			);
+			ensure!(
+				OpenedStates::<T>::iter_key_prefix(id).count() == c.challenges.iter().filter(|ch| ch.opened.is_some()).count(),
+				"opened states differ from the opened leaves"
+			);
 			ensure!(c.challenges.len() as u32 <= T::ChallengesPerWindow::get(), "too many challenges");
 			ensure!(c.auditors.len() as u32 <= T::AuditorsPerLeaf::get(), "too many auditors");
 			ensure!(c.auditors.iter().all(|a| a.who != c.contributor), "a contributor audits its own work");
+			ensure!(c.auditors.iter().all(|a| !c.excluded.contains(&a.who)), "a participant audits its session");
 		}
 		Ok(())
 	}

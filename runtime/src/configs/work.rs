@@ -21,6 +21,9 @@ pub const WINDOW_SECONDS: u32 = (WINDOW_LENGTH as u64 * MILLISECS_PER_BLOCK / 1_
 pub const CHALLENGES_PER_WINDOW: u32 = 10;
 /// Auditors per commitment (each recomputes every challenged leaf).
 pub const AUDITORS_PER_LEAF: u32 = 3;
+/// Fewest micro-tasks in one window: 30 frames a second for the window's 300 seconds, one tile a
+/// frame (the slowest stream a session accepts).
+pub const MIN_TASKS_PER_WINDOW: u32 = 30 * WINDOW_SECONDS;
 /// Most micro-tasks in one window: 2^20 (5 minutes of 60 frames/s in 16 tiles is 288,000, plus
 /// physics).
 pub const MAX_TASKS_PER_WINDOW: u32 = 1 << 20;
@@ -30,13 +33,17 @@ parameter_types! {
 	pub const WindowLength: BlockNumber = WINDOW_LENGTH;
 	/// See [`WINDOW_SECONDS`].
 	pub const WindowSeconds: u32 = WINDOW_SECONDS;
-	/// Challenges are drawn 2 blocks after the commitment, from BABE randomness of the block
-	/// after the one that included it.
-	pub const ChallengeDelay: BlockNumber = 2;
+	/// Challenges are drawn 3 blocks after the commitment, from randomness that mixes the BABE
+	/// VRF outputs of the two blocks after the one that included it (and every block before).
+	pub const ChallengeDelay: BlockNumber = 3;
 	/// The contributor has 1 minute to open its challenged leaves.
 	pub const OpenTimeout: BlockNumber = MINUTES;
-	/// Auditors have 2 more minutes to recompute and vote.
+	/// Auditors have 2 more minutes to recompute and commit to their verdicts.
 	pub const AuditTimeout: BlockNumber = 2 * MINUTES;
+	/// Then one minute to reveal the salt and the verdicts.
+	pub const RevealTimeout: BlockNumber = MINUTES;
+	/// An auditor in the decided minority loses 1 % of its stake.
+	pub const AuditorSlashShare: Perbill = Perbill::from_percent(1);
 	/// Auditors need at least a newcomer's reputation (½): a contributor with more failures than
 	/// successes never audits.
 	pub const MinAuditorReputation: Perbill = Perbill::from_percent(50);
@@ -62,11 +69,16 @@ impl pallet_pgt_work::Config for Runtime {
 	type AuditorsPerLeaf = ConstU32<AUDITORS_PER_LEAF>;
 	type MinAuditorReputation = MinAuditorReputation;
 	type AuditTimeout = AuditTimeout;
+	type RevealTimeout = RevealTimeout;
+	type AuditorSlashShare = AuditorSlashShare;
+	type MinTasksPerWindow = ConstU32<MIN_TASKS_PER_WINDOW>;
 	type AuditReward = AuditReward;
 	type SlashShare = SlashShare;
 	type MaxTasksPerWindow = ConstU32<MAX_TASKS_PER_WINDOW>;
 	type MaxDeadlinesPerBlock = ConstU32<64>;
-	type MaxAuditorScan = ConstU32<24>;
+	type MaxAuditorTries = ConstU32<24>;
+	// The player and the contributors it named (at most MaxCandidates = 8): 9 at most.
+	type MaxParticipants = ConstU32<16>;
 	type MaxPrunePerBlock = ConstU32<128>;
 	type WeightInfo = pallet_pgt_work::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -94,8 +106,7 @@ impl pallet_pgt_work::BenchmarkHelper<AccountId> for WorkBenchmarks {
 	fn unqualified(index: u32) -> AccountId {
 		use pallet_pgt_sessions::BenchmarkHelper as _;
 		let who = super::ReceiptSigner::contributor(20_000 + index);
-		pallet_pgt_contributors::testing_utils::unregister::<Runtime>(&who)
-			.expect("a contributor without sessions unregisters");
+		pallet_pgt_contributors::testing_utils::go_offline::<Runtime>(&who);
 		who
 	}
 }

@@ -25,7 +25,7 @@ fn the_host_commits_once_per_window_for_free() {
 		// The draw is booked a fixed delay after the commitment; the draw books the close.
 		assert_eq!(Deadlines::<Test>::iter_keys().collect::<Vec<_>>(), vec![(1 + DELAY, (0, crate::Deadline::Draw))]);
 		run_to(1 + DELAY);
-		let close = 1 + DELAY + OPEN_TIMEOUT + AUDIT_TIMEOUT + 1;
+		let close = 1 + DELAY + OPEN_TIMEOUT + AUDIT_TIMEOUT + REVEAL_TIMEOUT + 1;
 		assert_eq!(Deadlines::<Test>::iter_keys().collect::<Vec<_>>(), vec![(close, (0, crate::Deadline::Close))]);
 
 		assert_noop!(
@@ -68,6 +68,11 @@ fn bad_commitments_are_refused_and_change_nothing() {
 		assert_noop!(
 			Work::commit_work(origin(&s.host), s.session, window, w.root, (1 << 20) + 1),
 			Error::<Test>::TooManyTasks
+		);
+		// Attack: a window of one leaf (one precomputed task) to make the audit trivial.
+		assert_noop!(
+			Work::commit_work(origin(&s.host), s.session, window, w.root, MIN_TASKS - 1),
+			Error::<Test>::TooFewTasks
 		);
 		// An auditor is not the host; an unknown session is served by nobody.
 		assert_noop!(

@@ -19,9 +19,14 @@ fn the_draw_picks_k_distinct_leaves_and_auditors_outside_the_session() {
 		let mut expected = s.auditors.clone();
 		expected.sort();
 		assert_eq!(auditors, expected, "the three registered non-participants");
+		let open_by = 1 + DELAY + OPEN_TIMEOUT;
 		assert_eq!(
 			commitment(id).phase,
-			Phase::Challenged { open_by: 1 + DELAY + OPEN_TIMEOUT, audit_by: 1 + DELAY + OPEN_TIMEOUT + AUDIT_TIMEOUT }
+			Phase::Challenged {
+				open_by,
+				commit_by: open_by + AUDIT_TIMEOUT,
+				reveal_by: open_by + AUDIT_TIMEOUT + REVEAL_TIMEOUT
+			}
 		);
 		assert_eq!(Work::open_challenges(s.host.clone())[0].indices, indices);
 	});
@@ -31,8 +36,8 @@ fn the_draw_picks_k_distinct_leaves_and_auditors_outside_the_session() {
 fn a_small_window_is_challenged_whole_and_other_seeds_pick_other_leaves() {
 	new_test_ext().execute_with(|| {
 		let s = setup();
-		let small = commit(&s.host, s.session, &WorkWindow::honest(4));
-		assert_eq!(run_to_draw(small), vec![0, 1, 2, 3]);
+		let small = commit(&s.host, s.session, &WorkWindow::honest(MIN_TASKS));
+		assert_eq!(run_to_draw(small), (0..MIN_TASKS).collect::<Vec<_>>());
 
 		run_to(WINDOW + 1);
 		set_random_seed(H256::repeat_byte(9));
@@ -82,8 +87,16 @@ fn the_contributor_opens_its_challenged_leaves_for_free() {
 		assert_ok!(Work::open_leaves(origin(&s.host), id, w.openings(&indices[4..])));
 		assert!(Work::open_challenges(s.host.clone()).is_empty());
 		let duty = &Work::audit_duties(s.auditors[0].clone())[0];
+		assert_eq!(duty.kind, crate::DutyKind::CommitVerdicts);
 		assert_eq!(duty.indices, indices);
 		assert_eq!(duty.leaves, indices.iter().map(|&i| w.leaves[i as usize].clone()).collect::<Vec<_>>());
+		// The auditor gets each task's starting state and the session's task hash (its seed).
+		let states: Vec<_> = w.openings(&indices).into_iter().map(|o| o.state).collect();
+		assert_eq!(duty.states, states);
+		assert_eq!(duty.task_hash, pallet_pgt_sessions::Csus::<Test>::get(s.session).map_or_else(
+			|| pallet_pgt_sessions::Live::<Test>::get(s.session).expect("live").task.hash,
+			|c| c.task.hash
+		));
 	});
 }
 
@@ -110,8 +123,12 @@ fn bad_openings_are_refused_and_change_nothing() {
 		assert_noop!(Work::open_leaves(origin(&s.host), id, o), Error::<Test>::BadProof);
 		// A changed claimed output.
 		let mut o = w.openings(&[i]);
-		o[0].leaf.output_hash = output_hash(b"other");
+		o[0].leaf.output_seal = pgt_primitives::work::seal(&output_hash(b"other"), &SALT);
 		assert_noop!(Work::open_leaves(origin(&s.host), id, o), Error::<Test>::BadProof);
+		// A state that is not the one the task names (an auditor could not recompute it).
+		let mut o = w.openings(&[i]);
+		o[0].state = state_bytes(9_999);
+		assert_noop!(Work::open_leaves(origin(&s.host), id, o), Error::<Test>::StateMismatch);
 		// A changed sibling.
 		let mut o = w.openings(&[i]);
 		o[0].proof[0] = H256::repeat_byte(0xee);
@@ -132,7 +149,7 @@ fn bad_openings_are_refused_and_change_nothing() {
 fn a_committed_malformed_task_cannot_be_opened() {
 	new_test_ext().execute_with(|| {
 		let s = setup();
-		let mut w = WorkWindow::honest(4);
+		let mut w = WorkWindow::honest(MIN_TASKS);
 		// The worker committed a tile outside the frame.
 		if let TaskInput::RenderTile { tile, .. } = &mut w.leaves[2].task.input {
 			tile.x = 600;
@@ -168,4 +185,59 @@ fn a_missing_opening_is_slashed_and_forfeits_the_window() {
 		// Auditors could not audit: neither rewarded nor penalised.
 		assert!(rewarded.is_empty() && penalised.is_empty());
 	});
+}
+
+/// Attack: one precomputed window (or another session's work) committed for every session the
+/// host serves. Each leaf names its session, so the opening is refused and the window fails.
+#[test]
+fn a_window_of_another_session_cannot_be_opened() {
+	new_test_ext().execute_with(|| {
+		let s = setup();
+		let elsewhere = WorkWindow::build(s.session + 7, GAME, 300, 0, |_| false);
+		let id = commit(&s.host, s.session, &elsewhere);
+		let indices = run_to_draw(id);
+		assert_noop!(
+			Work::open_leaves(origin(&s.host), id, elsewhere.openings(&indices)),
+			Error::<Test>::TaskOfOtherSession
+		);
+		run_to_close(id);
+		assert_eq!(settled_event(id).expect("settled").0, Verdict::MissingOpening);
+	});
+}
+
+/// Attack: rendering a cheaper game than the one the session plays.
+#[test]
+fn tasks_of_another_game_cannot_be_opened() {
+	new_test_ext().execute_with(|| {
+		let s = setup();
+		let other_game = WorkWindow::build(s.session, GAME + 1, 300, 0, |_| false);
+		let id = commit(&s.host, s.session, &other_game);
+		let indices = run_to_draw(id);
+		assert_noop!(Work::open_leaves(origin(&s.host), id, other_game.openings(&indices)), Error::<Test>::WrongGame);
+	});
+}
+
+/// Attack: a block author that hosts (or works for a host) knows its own slot's VRF output ahead
+/// of time. The draw mixes the VRF outputs of every block from the commitment to the draw, so
+/// each of them alone changes the challenges: no single author knew them when the root was
+/// committed.
+#[test]
+fn the_draw_depends_on_every_block_since_the_commitment() {
+	let draw_with = |vrf: Option<(u64, H256)>| {
+		new_test_ext().execute_with(|| {
+			VrfOverride::set(vrf);
+			let s = setup();
+			let id = commit(&s.host, s.session, &WorkWindow::honest(10_000));
+			run_to_draw(id)
+		})
+	};
+	let baseline = draw_with(None);
+	// Committed in block 1, drawn in block 1 + DELAY: the randomness read in blocks 2 ..= 1 +
+	// DELAY (the VRF outputs of blocks 1 ..= DELAY) all count.
+	for read_in in 2..=1 + DELAY {
+		let changed = draw_with(Some((read_in, H256::repeat_byte(0xa5))));
+		assert_ne!(changed, baseline, "the VRF output read in block {read_in} must change the draw");
+	}
+	// Randomness after the draw changes nothing.
+	assert_eq!(draw_with(Some((2 + DELAY, H256::repeat_byte(0xa5)))), baseline);
 }
