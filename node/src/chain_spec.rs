@@ -2,6 +2,9 @@
 //!
 //! Both are built from the runtime's genesis presets; the chain properties tell wallets that the
 //! token is PGT with 12 decimals and that addresses use SS58 prefix 42.
+//!
+//! Both carry the shielded pool's **INSECURE** dev verifying key (its trusted setup is public), so
+//! [`ensure_no_insecure_key`] refuses any other chain (`Live`, `Custom`) whose genesis holds it.
 
 use pgt_primitives::{DECIMALS, SS58_PREFIX, TOKEN_SYMBOL};
 use pgt_runtime::{genesis_config_presets, WASM_BINARY};
@@ -39,7 +42,64 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 	chain_spec("PGT Development", "pgt_dev", ChainType::Development, genesis_config_presets::DEVELOPMENT)
 }
 
+/// Refuses `spec` if it is not a `Development` or `Local` chain but its genesis sets the shielded
+/// pool's INSECURE dev verifying key: anyone can forge proofs against that key (its toxic waste
+/// is public), so a real network must not start with it.
+pub fn ensure_no_insecure_key(spec: &dyn polkadot_sdk::sc_service::ChainSpec) -> Result<(), String> {
+	use polkadot_sdk::sp_runtime::BuildStorage;
+	if matches!(spec.chain_type(), ChainType::Development | ChainType::Local) {
+		return Ok(());
+	}
+	let keys_of = |storage: &polkadot_sdk::sp_core::storage::Storage| -> Vec<Vec<u8>> {
+		let prefix = verifying_keys_prefix();
+		storage.top.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, v)| v.clone()).collect()
+	};
+	let insecure = keys_of(&development_chain_spec()?.build_storage()?);
+	if keys_of(&spec.build_storage()?).iter().any(|key| insecure.contains(key)) {
+		return Err(format!(
+			"chain '{}' is a {:?} chain but its genesis sets the INSECURE dev verifying key of the shielded pool \
+			 (its trusted setup is public: anyone could forge proofs and drain the pool); set a key from a real \
+			 ceremony, or use a Development or Local chain",
+			spec.id(),
+			spec.chain_type()
+		));
+	}
+	Ok(())
+}
+
+/// The storage prefix of `Shielded::VerifyingKeys`.
+fn verifying_keys_prefix() -> Vec<u8> {
+	let mut prefix = polkadot_sdk::sp_io::hashing::twox_128(b"Shielded").to_vec();
+	prefix.extend_from_slice(&polkadot_sdk::sp_io::hashing::twox_128(b"VerifyingKeys"));
+	prefix
+}
+
 /// The four-validator local test network (`--chain local`).
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	chain_spec("PGT Local Testnet", "pgt_local_testnet", ChainType::Local, genesis_config_presets::LOCAL_TESTNET)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn as_live(spec: ChainSpec) -> ChainSpec {
+		let json = spec.as_json(false).expect("serialises");
+		let mut value: serde_json::Value = serde_json::from_str(&json).expect("json");
+		value["chainType"] = "Live".into();
+		ChainSpec::from_json_bytes(serde_json::to_vec(&value).expect("json")).expect("parses")
+	}
+
+	#[test]
+	fn dev_and_local_chains_may_use_the_insecure_key() {
+		ensure_no_insecure_key(&development_chain_spec().expect("dev")).expect("allowed");
+		ensure_no_insecure_key(&local_chain_spec().expect("local")).expect("allowed");
+	}
+
+	#[test]
+	fn a_live_chain_with_the_insecure_key_is_refused() {
+		let live = as_live(development_chain_spec().expect("dev"));
+		let err = ensure_no_insecure_key(&live).expect_err("refused");
+		assert!(err.contains("INSECURE dev verifying key"), "{err}");
+	}
 }

@@ -37,11 +37,13 @@ impl SubstrateCli for Cli {
 	}
 
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_cli::ChainSpec>, String> {
-		Ok(match id {
+		let spec: Box<dyn sc_cli::ChainSpec> = match id {
 			"dev" | "development" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" | "local_testnet" => Box::new(chain_spec::local_chain_spec()?),
 			path => Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
-		})
+		};
+		chain_spec::ensure_no_insecure_key(spec.as_ref())?;
+		Ok(spec)
 	}
 }
 

@@ -398,7 +398,8 @@ fn verification_parameters_keep_their_promises() {
 }
 
 /// Verifying the work of 1,000 active contributors (each committing one window every
-/// `WINDOW_LENGTH` blocks, opening k leaves, every auditor voting) takes at most half of the
+/// `WINDOW_LENGTH` blocks, opening k leaves, every auditor committing and revealing, the salt
+/// revealed) takes at most half of the
 /// normal class of each block, and the work pallet's worst `on_initialize` at most a quarter of
 /// a block. Run with `--nocapture` for the figures `docs/benchmarks.md` quotes.
 #[test]
@@ -414,11 +415,13 @@ fn verified_windows_of_1000_contributors_fit_in_blocks_with_room_to_spare() {
 	let calls = [
 		W::commit_work(),
 		W::open_leaves(K),
-		W::submit_verdicts(K).saturating_mul(u64::from(A - 1)),
-		W::submit_verdicts_settling(K),
+		W::commit_verdicts().saturating_mul(u64::from(A)),
+		W::reveal_salt(),
+		W::reveal_verdicts(K).saturating_mul(u64::from(A - 1)),
+		W::reveal_settling(K),
 	]
 	.into_iter()
-	.fold(base.saturating_mul(u64::from(A + 2)), |a, w| a.saturating_add(w));
+	.fold(base.saturating_mul(u64::from(2 * A + 3)), |a, w| a.saturating_add(w));
 	// The hooks of one window: its draw, its close, and its share of clearing the window's
 	// entries.
 	let hooks = W::draw_challenges()
@@ -448,6 +451,19 @@ fn verified_windows_of_1000_contributors_fit_in_blocks_with_room_to_spare() {
 	assert!(worst_hooks.ref_time() * 4 <= block.ref_time());
 	// Proof size: every call fits the block's PoV limit many times over.
 	assert!(calls.proof_size() * windows_per_block * 2 <= budget.proof_size());
+}
+
+/// Every account with a part in a session (the player and every candidate it named) fits in a
+/// commitment's snapshot of who may not audit it.
+#[test]
+fn a_commitment_can_exclude_everyone_in_its_session() {
+	use polkadot_sdk::frame_support::traits::Get;
+	let max_candidates: u32 = <Runtime as pallet_pgt_sessions::Config>::MaxCandidates::get();
+	let max_participants: u32 = <Runtime as pallet_pgt_work::Config>::MaxParticipants::get();
+	assert!(1 + max_candidates <= max_participants);
+	// Paid without a commitment: exactly the two windows that can still be committed.
+	let allowance: u32 = <Runtime as pallet_pgt_sessions::Config>::UnverifiedAllowance::get();
+	assert_eq!(allowance, 2 * crate::configs::WindowSeconds::get());
 }
 
 /// The dev genesis sets the INSECURE dev verifying key and endows the pool with the existential

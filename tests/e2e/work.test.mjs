@@ -1,10 +1,13 @@
 // Verifiable work from the outside, against a real `pgt-node --dev`: Bob hosts a session and
-// commits the Merkle root of a window of micro-tasks; the chain challenges leaves from BABE
-// randomness; Bob opens them with proofs; Charlie, Dave and Eve are drawn as auditors, find
-// their duties through the view functions, recompute and vote. Honest work is rewarded; a
-// window of made-up outputs is slashed and forfeits its pay. Leaves and the tree are built here
-// exactly as the worker builds them (SCALE from metadata, BLAKE2b-256, Substrate's binary
-// Merkle tree), so this also checks that off-chain code and the runtime agree byte for byte.
+// commits the Merkle root of a window of micro-tasks (each bound to the session, its output
+// sealed with a salt); the chain challenges leaves from mixed BABE randomness; Bob opens them
+// with proofs and the states they start from; Charlie, Dave and Eve are drawn as auditors, find
+// their duties through the view functions, recompute, commit to their verdicts, and once all
+// have committed Bob reveals his salt and the auditors their verdicts. Honest work is rewarded
+// and counts as verified hours; a window of made-up outputs is slashed and forfeits its pay; a
+// window of another session can't be opened. Leaves and the tree are built here exactly as the
+// worker builds them (SCALE from metadata, BLAKE2b-256, Substrate's binary Merkle tree), so this
+// also checks that off-chain code and the runtime agree byte for byte.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
@@ -41,15 +44,27 @@ function compute(api, input) {
   return hash(api.createType('PgtPrimitivesWorkTaskInput', input).toU8a());
 }
 
-/** A window of `n` render tiles, honest unless `lie`. */
-function workWindow(api, n, firstFrame, lie) {
+/** The canonical state frame `frame` shows (stands in for pgt-compute's encoding). */
+const stateOf = (frame) => stringToU8a(`state ${frame}`);
+
+/** The seal of an output hash with `salt`, as `pgt_primitives::work::seal` makes it. */
+const seal = (outputHash, salt) => hash(u8aConcat(stringToU8a('pgt/output-seal/v1'), outputHash, salt));
+
+/** What an auditor commits to, as `pgt_primitives::work::verdict_commitment` makes it. */
+function verdictCommitment(api, id, who, hashes, nonce) {
+  const encoded = api.createType('(u64, AccountId32, Vec<H256>, H256)', [id, who, hashes, nonce]).toU8a();
+  return u8aToHex(hash(u8aConcat(stringToU8a('pgt/verdict/v1'), encoded)));
+}
+
+/** A window of `n` render tiles for `session`, honest unless `lie`, sealed with `salt`. */
+function workWindow(api, session, n, firstFrame, lie, salt) {
   const leaves = [];
   for (let i = 0; i < n; i++) {
     const frame = firstFrame + Math.floor(i / 16);
     const input = {
       RenderTile: {
         game: ARENA,
-        stateHash: u8aToHex(hash(stringToU8a(`state ${frame}`))),
+        stateHash: u8aToHex(hash(stateOf(frame))),
         frame,
         width: 640,
         height: 360,
@@ -57,14 +72,17 @@ function workWindow(api, n, firstFrame, lie) {
       },
     };
     const output = lie ? hash(stringToU8a('made up')) : hash(compute(api, input));
-    leaves.push({ task: { id: i, input }, outputHash: u8aToHex(output) });
+    leaves.push({ task: { id: i, session, input }, outputSeal: u8aToHex(seal(output, salt)), frame });
   }
-  const hashes = leaves.map((leaf) =>
-    hash(u8aConcat(stringToU8a('pgt/task-leaf/v1'), api.createType('PgtPrimitivesWorkTaskLeaf', leaf).toU8a())));
+  const hashes = leaves.map(({ frame, ...leaf }) =>
+    hash(u8aConcat(stringToU8a('pgt/task-leaf/v2'), api.createType('PgtPrimitivesWorkTaskLeaf', leaf).toU8a())));
   return {
     leaves,
     root: merkle(hashes, 0).root,
-    opening: (index) => ({ index, leaf: leaves[index], proof: merkle(hashes, index).proof }),
+    opening: (index) => {
+      const { frame, ...leaf } = leaves[index];
+      return { index, leaf, proof: merkle(hashes, index).proof, state: u8aToHex(stateOf(frame)) };
+    },
   };
 }
 
@@ -104,7 +122,7 @@ describe('verifiable work on pgt-node --dev', () => {
     region: 'Europe',
     peerId: '0x0024',
     addresses: [],
-    maxSessions: 2,
+    maxSessions: 4,
   };
 
   async function ok(tx, signer) {
@@ -153,22 +171,38 @@ describe('verifiable work on pgt-node --dev', () => {
     return duty.indices.map((i) => i.toNumber());
   }
 
-  /** Every drawn auditor polls its duties, recomputes the leaves and votes; returns the last events. */
-  async function audit(id) {
+  /**
+   * Every drawn auditor polls its duties, recomputes the leaves from their states and commits to
+   * its verdicts; then Bob reveals his salt and the auditors their verdicts. Returns the
+   * `Settled` event.
+   */
+  async function audit(id, salt) {
     const drawn = (await callView(api, 'Work', 'commitment', [id])).value.unwrap().auditors.map((a) => a.who.toString());
     assert.deepEqual([...drawn].sort(), auditors.map((a) => a.address).sort(), 'the three contributors outside the session');
-    const results = [];
+    const verdicts = new Map();
+    const commits = [];
     for (const auditor of auditors) {
       const { value } = await callView(api, 'Work', 'audit_duties', [auditor.address]);
       const duty = value.find((d) => d.commitment.toNumber() === id);
       assert.ok(duty, `${auditor.address} has an audit duty`);
+      assert.equal(duty.kind.toString(), 'CommitVerdicts');
+      // The duty carries each task's starting state; the claim is only a seal.
+      duty.leaves.forEach((leaf, i) => assert.equal(u8aToHex(hash(duty.states[i])), leaf.task.input.asRenderTile.stateHash.toHex()));
       const hashes = duty.leaves.map((leaf) => u8aToHex(hash(compute(api, leaf.task.input))));
-      results.push(send(api, api.tx.work.submitVerdicts(id, hashes), auditor));
+      const nonce = u8aToHex(hash(stringToU8a(`nonce ${auditor.address} ${id}`)));
+      verdicts.set(auditor.address, { hashes, nonce });
+      commits.push(send(api, api.tx.work.commitVerdicts(id, verdictCommitment(api, id, auditor.address, hashes, nonce)), auditor));
     }
-    const all = await Promise.all(results);
-    for (const r of all) assert.equal(r.dispatchError, undefined);
+    for (const r of await Promise.all(commits)) assert.equal(r.dispatchError, undefined);
+    const reveals = [send(api, api.tx.work.revealSalt(id, u8aToHex(salt)), bob)];
+    for (const auditor of auditors) {
+      const { hashes, nonce } = verdicts.get(auditor.address);
+      reveals.push(send(api, api.tx.work.revealVerdicts(id, hashes, nonce), auditor));
+    }
+    const all = await Promise.all(reveals);
+    for (const r of all) assert.equal(r.dispatchError, undefined, r.dispatchError && r.dispatchError.toString());
     const settled = all.flatMap((r) => r.events).find((e) => e.section === 'work' && e.method === 'Settled');
-    assert.ok(settled, 'the last vote settles the commitment');
+    assert.ok(settled, 'the last reveal settles the commitment');
     return settled;
   }
 
@@ -180,48 +214,61 @@ describe('verifiable work on pgt-node --dev', () => {
 
   test('honest work: committed, challenged, opened, audited, rewarded', async () => {
     const session = await bobServes();
-    const w = workWindow(api, 100, 0, false);
+    const n = api.consts.work.minTasksPerWindow.toNumber();
+    const salt = hash(stringToU8a('honest salt'));
+    const w = workWindow(api, session, n, 0, false, salt);
+    // Too few leaves for a window is refused.
+    const window0 = Math.floor((await bestNumber(node)) / api.consts.work.windowLength.toNumber());
+    await failsWith(api.tx.work.commitWork(session, window0, w.root, n - 1), bob, 'work.TooFewTasks');
     const id = await commit(session, w);
 
     // Bad input changes nothing: a second commitment for the window, a commitment for a
     // session one does not host.
     const window = (await callView(api, 'Work', 'commitment', [id])).value.unwrap().window.toNumber();
-    await failsWith(api.tx.work.commitWork(session, window, w.root, 100), bob, 'work.AlreadyCommitted');
-    await failsWith(api.tx.work.commitWork(session, window, w.root, 100), auditors[0], 'work.NotServing');
+    await failsWith(api.tx.work.commitWork(session, window, w.root, n), bob, 'work.AlreadyCommitted');
+    await failsWith(api.tx.work.commitWork(session, window, w.root, n), auditors[0], 'work.NotServing');
     assert.equal((await api.query.work.nextCommitmentId()).toNumber(), id + 1);
 
     const indices = await challenges(id);
     assert.equal(indices.length, api.consts.work.challengesPerWindow.toNumber());
-    assert.ok(indices.every((i) => i >= 0 && i < 100));
+    assert.ok(indices.every((i) => i >= 0 && i < n));
 
-    // A proof for another leaf is refused.
-    const forged = { ...w.opening(indices[0]), leaf: w.leaves[(indices[0] + 1) % 100] };
-    forged.leaf = { ...forged.leaf, task: { ...forged.leaf.task, id: indices[0] } };
+    // A proof for another leaf is refused, and so is a state the task does not name.
+    const forged = w.opening(indices[0]);
+    forged.leaf = { ...w.opening((indices[0] + 1) % n).leaf };
+    forged.leaf.task = { ...forged.leaf.task, id: indices[0] };
     await failsWith(api.tx.work.openLeaves(id, [forged]), bob, 'work.BadProof');
+    await failsWith(api.tx.work.openLeaves(id, [{ ...w.opening(indices[0]), state: u8aToHex(stateOf(99_999)) }]), bob, 'work.StateMismatch');
 
     const before = await api.query.system.account(treasury);
     const r = await ok(api.tx.work.openLeaves(id, indices.map(w.opening)), bob);
     assert.ok(findEvent(r.events, 'work', 'LeavesOpened'));
     const stakeBefore = await stakeOf(bob.address);
 
-    const settled = await audit(id);
+    const settled = await audit(id, salt);
     assert.equal(settled.data.verdict.toString(), 'Honest');
     assert.equal(settled.data.rewarded.length, 3);
     assert.equal(settled.data.penalised.length, 0);
     assert.equal(await stakeOf(bob.address), stakeBefore);
     const after = await api.query.system.account(treasury);
     assert.ok(after.data.free.toBigInt() < before.data.free.toBigInt(), 'rewards came from the treasury');
+    // The audited window counts as verified work, on the leaderboard too.
+    const stats = (await api.query.contributors.registry(bob.address)).unwrap().stats;
+    assert.equal(stats.verifiedSeconds.toNumber(), api.consts.work.windowSeconds.toNumber());
+    const board = (await callView(api, 'Contributors', 'leaderboard')).value.toJSON();
+    assert.deepEqual(board, [[bob.address, api.consts.work.windowSeconds.toNumber()]]);
   });
 
   test('made-up outputs: slashed, pay forfeited', async () => {
     const session = await bobServes();
-    const w = workWindow(api, 50, 1000, true);
+    const salt = hash(stringToU8a('lying salt'));
+    const w = workWindow(api, session, api.consts.work.minTasksPerWindow.toNumber(), 1000, true, salt);
     const id = await commit(session, w);
     const indices = await challenges(id);
     await ok(api.tx.work.openLeaves(id, indices.map(w.opening)), bob);
     const stakeBefore = await stakeOf(bob.address);
 
-    const settled = await audit(id);
+    const settled = await audit(id, salt);
     assert.equal(settled.data.verdict.toString(), 'Wrong');
     const share = api.consts.work.slashShare.toNumber(); // parts per billion
     const slashed = stakeBefore * BigInt(share) / 1_000_000_000n;
@@ -230,5 +277,20 @@ describe('verifiable work on pgt-node --dev', () => {
     assert.equal(settled.data.secondsForfeited.toNumber(), api.consts.work.windowSeconds.toNumber());
     const served = (await api.query.sessions.live(session)).unwrap().served.toJSON();
     assert.equal(served[0].secondsForfeited, api.consts.work.windowSeconds.toNumber());
+    // Below the minimum stake Bob gets no work until he tops it up.
+    const r = await ok(api.tx.contributors.bondExtra(slashed), bob);
+    assert.equal(findEvent(r.events, 'contributors', 'Bonded').data.stake.toBigInt(), stakeBefore);
+  });
+
+  test("another session's window cannot be opened for this one", async () => {
+    const session = await bobServes();
+    const n = api.consts.work.minTasksPerWindow.toNumber();
+    const salt = hash(stringToU8a('reused salt'));
+    // One precomputed window, made for some other session, committed here.
+    const w = workWindow(api, session + 1_000, n, 5_000, false, salt);
+    const id = await commit(session, w);
+    const indices = await challenges(id);
+    // Last in this file: the window fails (MissingOpening) at its close and Bob is slashed.
+    await failsWith(api.tx.work.openLeaves(id, indices.map(w.opening)), bob, 'work.TaskOfOtherSession');
   });
 });

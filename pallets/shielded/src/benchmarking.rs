@@ -7,7 +7,7 @@
 
 use super::*;
 use crate::fixtures::{Fixture, GENESIS_HASH};
-use crate::pallet::{KeyVersion, Nullifiers, RecentRoots, RootAt, Tree, TreeChanged};
+use crate::pallet::{KeyVersion, Notes, Nullifiers, RecentRoots, RootAt, Tree, TreeChanged};
 use alloc::vec::Vec;
 use codec::Decode;
 use polkadot_sdk::{
@@ -70,7 +70,9 @@ mod benchmarks {
 	use super::*;
 
 	/// The most expensive `transact`: an unshield that spends a note, pays the recipient and a
-	/// relayer from the pool, and stores two notes of the longest allowed size.
+	/// relayer from the pool, and stores two notes of the longest allowed size, at the dearest
+	/// place in the tree: the first note at index 2^31 − 1, whose path up to the meeting point
+	/// with the second's is the longest (every level).
 	#[benchmark]
 	fn transact() {
 		let f = fixture::<T>();
@@ -83,6 +85,14 @@ mod benchmarks {
 			notes::<T>(&f.shield.notes),
 		)
 		.expect("the fixture's shield is valid");
+		// Same root (still the proof's anchor), the next leaf at the worst index.
+		let honest_tree = Tree::<T>::get().expect("the shield stored the tree");
+		let worst = (1u64 << (pgt_zk::TREE_DEPTH - 1)) - 1;
+		Tree::<T>::mutate(|t| {
+			if let Some(t) = t {
+				t.next_index = worst;
+			}
+		});
 		let caller = funded::<T>("caller");
 		let tx = f.unshield.clone();
 		let proof = BoundedVec::truncate_from(tx.proof);
@@ -92,6 +102,16 @@ mod benchmarks {
 		transact(RawOrigin::Signed(caller), proof, tx.inputs.clone(), tx.ext, notes::<T>(&tx.notes));
 
 		assert!(Nullifiers::<T>::contains_key(tx.inputs.nullifiers[0]));
+		assert_eq!(Tree::<T>::get().map(|t| t.next_index), Some(worst + 2));
+		// Put the two notes where an honest tree has them, so the pool's invariants hold again.
+		let mut frontier = honest_tree.frontier();
+		let first = frontier.next_index;
+		let (a, b) = (Notes::<T>::take(worst).expect("stored"), Notes::<T>::take(worst + 1).expect("stored"));
+		let field = |n: &pgt_primitives::shielded::FieldBytes| pgt_zk::verify::decode_field(n).expect("canonical");
+		frontier.insert_pair(field(&a.0), field(&b.0)).expect("room");
+		Notes::<T>::insert(first, a);
+		Notes::<T>::insert(first + 1, b);
+		Tree::<T>::put(crate::TreeState::from(&frontier));
 		let paid: u128 = T::Currency::balance(&recipient).saturated_into();
 		assert_eq!(paid, u128::from(crate::fixtures::UNSHIELD));
 	}

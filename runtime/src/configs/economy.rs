@@ -31,6 +31,12 @@ pub const ARENA_GAME: pgt_primitives::sessions::GameId = 0;
 parameter_types! {
 	/// Least stake to register as a contributor: 100 PGT.
 	pub const MinStake: Balance = 100 * PGT;
+	/// Stake that backs each session slot a contributor offers: 12.5 PGT, so the minimum stake
+	/// backs 8 slots and declaring 65,535 would take about 819,000 PGT.
+	pub const StakePerSlot: Balance = 100 * PGT / 8;
+	/// A contributor's slots count as capacity for the rate while it has worked (an audited
+	/// window or an audit) within the last hour.
+	pub const RecentWork: BlockNumber = 60 * MINUTES;
 	/// Contributors that send no heartbeat for 10 minutes get no new sessions.
 	pub const HeartbeatTimeout: BlockNumber = 10 * MINUTES;
 	/// Stake unbonds for 7 days, so slashing can still reach recent misbehaviour.
@@ -69,6 +75,8 @@ impl pallet_pgt_contributors::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type MinStake = MinStake;
+	type StakePerSlot = StakePerSlot;
+	type RecentWork = RecentWork;
 	type HeartbeatTimeout = HeartbeatTimeout;
 	type UnbondingPeriod = UnbondingPeriod;
 	type ReputationDiscount = ReputationDiscount;

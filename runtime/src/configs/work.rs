@@ -76,7 +76,9 @@ impl pallet_pgt_work::Config for Runtime {
 	type SlashShare = SlashShare;
 	type MaxTasksPerWindow = ConstU32<MAX_TASKS_PER_WINDOW>;
 	type MaxDeadlinesPerBlock = ConstU32<64>;
-	type MaxAuditorTries = ConstU32<24>;
+	// A draw that finds three auditors among four eligible ones misses one with probability
+	// 3 × (3/4)^48 ≈ 3·10⁻⁶; on a large pool with few ineligible members it stops after 3 tries.
+	type MaxAuditorTries = ConstU32<48>;
 	// The player and the contributors it named (at most MaxCandidates = 8): 9 at most.
 	type MaxParticipants = ConstU32<16>;
 	type MaxPrunePerBlock = ConstU32<128>;

@@ -222,10 +222,11 @@ impl Executor {
 		}
 	}
 
-	/// Executes a task and returns the leaf a contributor commits to.
-	pub fn leaf(&mut self, task: MicroTask) -> Result<(TaskLeaf, TaskOutput), TaskFailure> {
+	/// Executes a task and returns the leaf a contributor commits to: the task and the seal of
+	/// its output hash with the window's `salt` (kept until the chain asks for it).
+	pub fn leaf(&mut self, task: MicroTask, salt: &Hash) -> Result<(TaskLeaf, TaskOutput), TaskFailure> {
 		let out = self.execute(&task.input)?;
-		Ok((TaskLeaf { task, output_hash: out.hash }, out))
+		Ok((TaskLeaf::sealed(task, &out.hash, salt), out))
 	}
 
 	/// Renders several tiles of one frame in one batch (one GPU dispatch): the tiles' bytes one

@@ -39,8 +39,10 @@ fn a_physics_task_then_a_render_task_of_its_result() {
 		assert_eq!(tile.bytes.len() as u32, task.output_len().expect("render tasks have a size"));
 		assert_eq!(tile.hash, output_hash(&tile.bytes));
 		// The leaf commits to the task and the output's hash.
-		let (leaf, _) = ex.leaf(MicroTask { id: 7, input: task.clone() }).expect("leaf");
-		assert_eq!(leaf, TaskLeaf { task: MicroTask { id: 7, input: task }, output_hash: tile.hash });
+		let salt = Hash::repeat_byte(3);
+		let (leaf, _) = ex.leaf(MicroTask { id: 7, session: 4, input: task.clone() }, &salt).expect("leaf");
+		assert_eq!(leaf, TaskLeaf::sealed(MicroTask { id: 7, session: 4, input: task }, &tile.hash, &salt));
+		assert_eq!(leaf.output_seal, pgt_primitives::work::seal(&tile.hash, &salt));
 	}
 }
 

@@ -27,3 +27,24 @@ fn roots_stay_valid_for_root_history_blocks_then_expire() {
 		assert_noop!(spend.submit(ALICE), Error::<Test>::UnknownRoot);
 	});
 }
+
+/// Two wallets that saw the same tree prove against the same root; both transactions land in one
+/// block. The first moves the tree on, yet the second's root is still an anchor (the root the
+/// block started from is a recent root), so it is not refused for `UnknownRoot`.
+#[test]
+fn a_second_transaction_in_a_block_against_the_same_root_goes_through() {
+	new_test_ext().execute_with(|| {
+		let mut a = Wallet::new(66);
+		let first = a.build(&[], [(10, a.address()), (0, a.address())], ext(None, 10, None, 0));
+		assert_ok!(first.submit(ALICE));
+		a.landed(&first, &[]);
+		next_block();
+		let mut b = Wallet::new(77);
+		b.tree = a.tree.clone();
+		let one = a.build(&[], [(3, a.address()), (0, a.address())], ext(None, 3, None, 0));
+		let two = b.build(&[], [(4, b.address()), (0, b.address())], ext(None, 4, None, 0));
+		assert_eq!(one.inputs.root, two.inputs.root);
+		assert_ok!(one.submit(ALICE));
+		assert_ok!(two.submit(ALICE));
+	});
+}
