@@ -329,8 +329,9 @@ fn economy_pallets_are_documented_in_metadata() {
 
 /// The economy's `on_initialize` work in its worst case (a full block of session deadlines,
 /// each settling the most contributors, plus the rate update and a full liveness sweep) leaves
-/// at least three quarters of a block for transactions; and hundreds of session settlements
-/// fit in one block. Run with `--nocapture` for the figures `docs/benchmarks.md` quotes.
+/// at least three quarters of a block for transactions; and at least 1,000 worst-case session
+/// settlements fit in one block, at the database costs of the node's ParityDB. Run with
+/// `--nocapture` for the figures `docs/benchmarks.md` quotes.
 #[test]
 fn the_economy_fits_in_blocks_with_room_to_spare() {
 	use pallet_pgt_contributors::WeightInfo as _;
@@ -360,7 +361,10 @@ fn the_economy_fits_in_blocks_with_room_to_spare() {
 		settlement as f64 / 1e6,
 		budget / settlement
 	);
-	assert!(budget / settlement >= 100);
+	assert!(budget / settlement >= 1_000, "{} settlements per block", budget / settlement);
+	// The database costs charged are ParityDB's, which the node runs.
+	let db = <Runtime as frame_system::Config>::DbWeight::get();
+	assert_eq!(db, polkadot_sdk::frame_support::weights::constants::ParityDbWeight::get());
 }
 
 /// The defaults of work verification keep the promises docs/verification.md makes: a worker

@@ -25,7 +25,10 @@ impl<T: Config> Pallet<T> {
 				T::Currency::balance_on_hold(&HoldReason::Stake.into(), &who) == info.stake,
 				"a contributor's stake on hold differs from its record"
 			);
-			ensure!(info.counted_slots <= Self::backed_slots(&info), "a contributor counts slots its stake doesn't back");
+			ensure!(
+				info.counted_slots <= Self::backed_slots(&info),
+				"a contributor counts slots its stake doesn't back"
+			);
 			counted = counted.saturating_add(info.counted_slots.into());
 			let unbonding = matches!(info.status, Status::Unbonding { .. });
 			match info.pool_index {

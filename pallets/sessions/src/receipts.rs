@@ -94,8 +94,11 @@ impl<T: Config> Pallet<T> {
 		let SessionState::Active { since, deadline } = s.state else { return Err(Error::<T>::NotActive.into()) };
 		ensure!(Self::player_signed(&s.player, &receipt, signature), Error::<T>::BadSignature);
 		ensure!(receipt.seconds_paused <= receipt.seconds_served, Error::<T>::InvalidReceipt);
-		let i =
-			s.served.iter().position(|e| e.contributor == receipt.contributor).ok_or(Error::<T>::NotSessionContributor)?;
+		let i = s
+			.served
+			.iter()
+			.position(|e| e.contributor == receipt.contributor)
+			.ok_or(Error::<T>::NotSessionContributor)?;
 		let prev = &s.served[i];
 		ensure!(
 			receipt.seconds_served > prev.seconds_served

@@ -49,7 +49,10 @@ impl<T: Config> Pallet<T> {
 				"a player's escrow on hold differs from its live sessions' escrow"
 			);
 		}
-		ensure!(OccupiedSlots::<T>::get() == slots, "occupied slots differ from the accepted sessions' hosts and backups");
+		ensure!(
+			OccupiedSlots::<T>::get() == slots,
+			"occupied slots differ from the accepted sessions' hosts and backups"
+		);
 		Ok(())
 	}
 }

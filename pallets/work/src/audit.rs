@@ -204,7 +204,10 @@ impl<T: Config> Pallet<T> {
 			.iter()
 			.enumerate()
 			.map(|(i, s)| {
-				decide_leaf(c.auditors.iter().map(|a| a.verdicts.as_ref().and_then(|v| v.get(i)).map(|v| agrees(v, s))), required)
+				decide_leaf(
+					c.auditors.iter().map(|a| a.verdicts.as_ref().and_then(|v| v.get(i)).map(|v| agrees(v, s))),
+					required,
+				)
 			})
 			.collect();
 		let verdict = if decisions.contains(&LeafDecision::Wrong) {
@@ -247,7 +250,11 @@ impl<T: Config> Pallet<T> {
 			seconds_forfeited = T::Sessions::forfeit(c.session, &c.contributor, T::WindowSeconds::get());
 		} else if verdict == Verdict::Honest {
 			// The window passed audit: its seconds count as verified work (hours, tier, board).
-			T::Registry::record_outcome(&c.contributor, Outcome::success(window_weight), T::WindowSeconds::get().into());
+			T::Registry::record_outcome(
+				&c.contributor,
+				Outcome::success(window_weight),
+				T::WindowSeconds::get().into(),
+			);
 		}
 
 		let (mut rewarded, mut penalised) = (Vec::new(), Vec::new());

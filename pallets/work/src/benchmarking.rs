@@ -137,7 +137,11 @@ fn challenged<T: Config>(k: u32, stage: Stage) -> Challenged<T> {
 			root,
 			task_count: count,
 			committed_at: now,
-			phase: Phase::Challenged { open_by, commit_by, reveal_by: commit_by.saturating_add(T::RevealTimeout::get()) },
+			phase: Phase::Challenged {
+				open_by,
+				commit_by,
+				reveal_by: commit_by.saturating_add(T::RevealTimeout::get()),
+			},
 			challenges: BoundedVec::truncate_from(
 				leaves
 					.iter()

@@ -8,10 +8,7 @@ use pgt_primitives::sessions::{SessionId, SessionWork};
 use polkadot_sdk::{
 	frame_support::{ensure, traits::Get, BoundedVec},
 	sp_core::H256,
-	sp_runtime::{
-		traits::Saturating,
-		DispatchResult,
-	},
+	sp_runtime::{traits::Saturating, DispatchResult},
 };
 
 impl<T: Config> Pallet<T> {

@@ -8,14 +8,11 @@ use crate::{
 };
 use pgt_pallet_support::deadlines::DeadlineQueue;
 use polkadot_sdk::{
-	frame_support::traits::Get,
-	frame_system::pallet_prelude::BlockNumberFor,
-	sp_runtime::traits::Zero,
+	frame_support::traits::Get, frame_system::pallet_prelude::BlockNumberFor, sp_runtime::traits::Zero,
 };
 
 /// The deadline queue kept in [`Deadlines`] and [`DeadlineCursor`].
-pub(crate) type Queue<T> =
-	DeadlineQueue<Deadlines<T>, DeadlineCursor<T>, BlockNumberFor<T>, (CommitmentId, Deadline)>;
+pub(crate) type Queue<T> = DeadlineQueue<Deadlines<T>, DeadlineCursor<T>, BlockNumberFor<T>, (CommitmentId, Deadline)>;
 
 impl<T: Config> Pallet<T> {
 	/// Queues `what` for commitment `id` at block `at` (later only if `at` is already handled);

@@ -46,7 +46,8 @@ impl<T: Config> Pallet<T> {
 				"an auditor revealed without committing"
 			);
 			ensure!(
-				OpenedStates::<T>::iter_key_prefix(id).count() == c.challenges.iter().filter(|ch| ch.opened.is_some()).count(),
+				OpenedStates::<T>::iter_key_prefix(id).count()
+					== c.challenges.iter().filter(|ch| ch.opened.is_some()).count(),
 				"opened states differ from the opened leaves"
 			);
 			ensure!(c.challenges.len() as u32 <= T::ChallengesPerWindow::get(), "too many challenges");

@@ -9,10 +9,7 @@ use super::*;
 fn slots_must_be_backed_by_stake() {
 	new_test_ext().execute_with(|| {
 		use crate::config_preludes::STAKE_PER_SLOT;
-		assert_noop!(
-			Contributors::register(origin(BOB), profile(u16::MAX), MIN_STAKE),
-			Error::<Test>::StakeBelowSlots
-		);
+		assert_noop!(Contributors::register(origin(BOB), profile(u16::MAX), MIN_STAKE), Error::<Test>::StakeBelowSlots);
 		// The minimum stake backs 8 slots; the 9th needs more.
 		register(BOB, 8);
 		assert_noop!(Contributors::update_profile(origin(BOB), profile(9)), Error::<Test>::StakeBelowSlots);

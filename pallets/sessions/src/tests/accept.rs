@@ -14,7 +14,10 @@ fn accepting_fixes_the_rate_and_starts_the_session() {
 		assert_eq!(s.rate, 72_000);
 		assert_eq!(s.state, SessionState::Active { since: 1, deadline: 1 + RECEIPT_TIMEOUT });
 		// The accept deadline is replaced by the receipt deadline.
-		assert_eq!(Timeouts::<Test>::iter_keys().collect::<Vec<_>>(), vec![(1 + RECEIPT_TIMEOUT, (id, Timeout::Receipt))]);
+		assert_eq!(
+			Timeouts::<Test>::iter_keys().collect::<Vec<_>>(),
+			vec![(1 + RECEIPT_TIMEOUT, (id, Timeout::Receipt))]
+		);
 		// The host's clock starts now, on the machine it registered.
 		let host = s.served[0].clone();
 		assert_eq!((host.contributor, host.since_ms, host.until_ms), (acc(BOB), time_of(1), None));

@@ -34,25 +34,72 @@ const WORKERS: [Keyring; 4] = [BOB, CHARLIE, DAVE, EVE];
 
 #[derive(Clone, Debug)]
 enum Op {
-	Register { worker: usize, slots: u16 },
-	Heartbeat { worker: usize },
-	Unregister { worker: usize },
-	Withdraw { worker: usize },
-	Request { player: usize, candidates: Vec<usize>, duration: u32, max_rate: u128 },
-	Accept { session: usize },
-	Receipt { session: usize, by_player: bool, served: u32, paused: u32 },
-	Failover { session: usize, served: u32 },
+	Register {
+		worker: usize,
+		slots: u16,
+	},
+	Heartbeat {
+		worker: usize,
+	},
+	Unregister {
+		worker: usize,
+	},
+	Withdraw {
+		worker: usize,
+	},
+	Request {
+		player: usize,
+		candidates: Vec<usize>,
+		duration: u32,
+		max_rate: u128,
+	},
+	Accept {
+		session: usize,
+	},
+	Receipt {
+		session: usize,
+		by_player: bool,
+		served: u32,
+		paused: u32,
+	},
+	Failover {
+		session: usize,
+		served: u32,
+	},
 	/// A receipt with values of the player's choosing for the session's host or any contributor
 	/// that served it: absolute, or (`relative`) added to what the contributor has now.
-	ForgedReceipt { session: usize, contributor: usize, relative: bool, served: u32, paused: u32, counter: u32 },
+	ForgedReceipt {
+		session: usize,
+		contributor: usize,
+		relative: bool,
+		served: u32,
+		paused: u32,
+		counter: u32,
+	},
 	/// A failover with such a receipt.
-	ForgedFailover { session: usize, by_player: bool, served: u32, paused: u32, counter: u32 },
+	ForgedFailover {
+		session: usize,
+		by_player: bool,
+		served: u32,
+		paused: u32,
+		counter: u32,
+	},
 	/// Requests from `player` cancelled at once, `times` times.
-	RequestAndCancel { player: usize, times: u8 },
+	RequestAndCancel {
+		player: usize,
+		times: u8,
+	},
 	/// The clock runs on within a block.
-	Elapse { seconds: u32 },
-	End { session: usize, by_player: bool },
-	Advance { blocks: u64 },
+	Elapse {
+		seconds: u32,
+	},
+	End {
+		session: usize,
+		by_player: bool,
+	},
+	Advance {
+		blocks: u64,
+	},
 }
 
 /// Calls weighted so that most sequences get sessions through their whole life; `session`
@@ -217,8 +264,11 @@ fn apply(op: &Op) -> DispatchResult {
 					people.get(contributor % people.len()).cloned()
 				})
 				.unwrap_or(acc(BOB));
-			let (served, paused, counter) = match live.and_then(|s| s.served.into_iter().find(|e| e.contributor == who)) {
-				Some(e) if relative => (e.seconds_served + served, e.seconds_paused + paused, e.counter.saturating_add(counter)),
+			let (served, paused, counter) = match live.and_then(|s| s.served.into_iter().find(|e| e.contributor == who))
+			{
+				Some(e) if relative => {
+					(e.seconds_served + served, e.seconds_paused + paused, e.counter.saturating_add(counter))
+				},
 				_ => (served, paused, counter),
 			};
 			let (r, sig) = forged_receipt(session, who, served, paused, counter);
@@ -264,9 +314,7 @@ fn apply(op: &Op) -> DispatchResult {
 fn billed_now() -> BTreeMap<(u64, AccountId), u32> {
 	crate::Live::<Test>::iter()
 		.flat_map(|(id, s)| {
-			s.served
-				.into_iter()
-				.map(move |e| ((id, e.contributor.clone()), e.seconds_served - e.seconds_paused))
+			s.served.into_iter().map(move |e| ((id, e.contributor.clone()), e.seconds_served - e.seconds_paused))
 		})
 		.collect()
 }
@@ -289,10 +337,7 @@ fn check_step(billed: &BTreeMap<(u64, AccountId), u32>, deadlines: &BTreeMap<u64
 	for ((id, who), before) in billed {
 		let now = after.get(&(*id, who.clone())).copied().or_else(|| {
 			Sessions::csu(*id).and_then(|csu| {
-				csu.shares
-					.iter()
-					.find(|s| &s.contributor == who)
-					.map(|s| s.seconds_served - s.seconds_paused)
+				csu.shares.iter().find(|s| &s.contributor == who).map(|s| s.seconds_served - s.seconds_paused)
 			})
 		});
 		assert!(now.is_some_and(|now| now >= *before), "billed fell for {who:?} in {id}: {before} → {now:?}");
@@ -301,7 +346,11 @@ fn check_step(billed: &BTreeMap<(u64, AccountId), u32>, deadlines: &BTreeMap<u64
 		if let RuntimeEvent::Sessions(SessionsEvent::SessionSettled { session, csu }) = record.event {
 			if csu.end_reason == crate::EndReason::ReceiptTimeout {
 				let deadline = deadlines.get(&session).copied().unwrap_or(0);
-				assert!(deadline <= csu.ended_at, "session {session} settled at {} before its deadline {deadline}", csu.ended_at);
+				assert!(
+					deadline <= csu.ended_at,
+					"session {session} settled at {} before its deadline {deadline}",
+					csu.ended_at
+				);
 			}
 		}
 	}

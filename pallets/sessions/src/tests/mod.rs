@@ -35,9 +35,10 @@ pub fn event(e: SessionsEvent<Test>) -> RuntimeEvent {
 	RuntimeEvent::Sessions(e)
 }
 
-/// Registers `k` as a contributor with the minimum stake.
+/// Registers `k` as a contributor with the least stake that backs `max_sessions` slots.
 pub fn register(k: Keyring, max_sessions: u16) {
-	assert_ok!(Contributors::register(origin(k), profile(max_sessions), MIN_STAKE));
+	let stake = pallet_pgt_contributors::Pallet::<Test>::required_stake(&profile(max_sessions));
+	assert_ok!(Contributors::register(origin(k), profile(max_sessions), stake));
 }
 
 pub fn candidates(ks: &[Keyring]) -> BoundedVec<AccountId, polkadot_sdk::frame_support::traits::ConstU32<5>> {
@@ -96,7 +97,8 @@ pub fn run_to(n: u64) {
 	use polkadot_sdk::frame_system::RunToBlockHooks;
 	System::run_to_block_with::<AllPalletsWithSystem>(
 		n,
-		RunToBlockHooks::default().after_initialize(|_| Timestamp::set_timestamp(polkadot_sdk::pallet_timestamp::Now::<Test>::get() + 6_000)),
+		RunToBlockHooks::default()
+			.after_initialize(|_| Timestamp::set_timestamp(polkadot_sdk::pallet_timestamp::Now::<Test>::get() + 6_000)),
 	);
 }
 

@@ -159,11 +159,17 @@ fn a_receipt_cannot_serve_more_seconds_than_have_passed() {
 	new_test_ext().execute_with(|| {
 		let id = active_session(&[]);
 		let r = receipt(id, BOB, 3_600, 0, 1);
-		assert_noop!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)), Error::<Test>::ServedBeyondElapsed);
+		assert_noop!(
+			Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)),
+			Error::<Test>::ServedBeyondElapsed
+		);
 		// The clock tolerance (6 s in the mock) is all that is allowed ahead of chain time.
 		elapse(100);
 		let r = receipt(id, BOB, 107, 0, 1);
-		assert_noop!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)), Error::<Test>::ServedBeyondElapsed);
+		assert_noop!(
+			Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)),
+			Error::<Test>::ServedBeyondElapsed
+		);
 		let r = receipt(id, BOB, 106, 0, 1);
 		assert_ok!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)));
 	});
@@ -202,7 +208,10 @@ fn failover_hands_the_session_to_the_first_backup_and_blames_a_host_that_stalled
 		let r = receipt(id, BOB, 110, 0, 2);
 		assert_ok!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)));
 		let r = receipt(id, BOB, 207, 0, 3);
-		assert_noop!(Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)), Error::<Test>::ServedBeyondElapsed);
+		assert_noop!(
+			Sessions::submit_receipt(origin(BOB), id, r.clone(), sign(&r)),
+			Error::<Test>::ServedBeyondElapsed
+		);
 	});
 }
 

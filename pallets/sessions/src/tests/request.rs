@@ -33,7 +33,10 @@ fn request_holds_the_escrow_and_assigns_host_and_backups() {
 		assert_eq!((slots_in_use(BOB), slots_in_use(CHARLIE), slots_in_use(DAVE), slots_in_use(EVE)), (1, 1, 1, 0));
 		// Not demand for the rate until it is accepted.
 		assert_eq!(OccupiedSlots::<Test>::get(), 0);
-		assert_eq!(Timeouts::<Test>::iter_keys().collect::<Vec<_>>(), vec![(1 + ACCEPT_TIMEOUT, (id, Timeout::Accept))]);
+		assert_eq!(
+			Timeouts::<Test>::iter_keys().collect::<Vec<_>>(),
+			vec![(1 + ACCEPT_TIMEOUT, (id, Timeout::Accept))]
+		);
 		assert_eq!(NextSessionId::<Test>::get(), id + 1);
 		System::assert_last_event(event(SessionsEvent::SessionRequested {
 			session: id,

@@ -216,7 +216,11 @@ fn silent_auditors_lose_reputation_and_without_a_majority_nobody_is_punished() {
 		audit(
 			&s.host,
 			id,
-			&[(auditors[0].clone(), Some(recomputed(id))), (auditors[1].clone(), Some(recomputed(id))), (auditors[2].clone(), None)],
+			&[
+				(auditors[0].clone(), Some(recomputed(id))),
+				(auditors[1].clone(), Some(recomputed(id))),
+				(auditors[2].clone(), None),
+			],
 			true,
 		);
 		let (verdict, _, _, rewarded, penalised) = settled_event(id).expect("settled at the last reveal");
@@ -231,7 +235,12 @@ fn silent_auditors_lose_reputation_and_without_a_majority_nobody_is_punished() {
 		heartbeat_all();
 		let w = WorkWindow::new(200, 100, |_| false);
 		let (id, auditors) = committed_and_opened(&s, &w);
-		audit(&s.host, id, &[(auditors[0].clone(), Some(garbage())), (auditors[1].clone(), None), (auditors[2].clone(), None)], true);
+		audit(
+			&s.host,
+			id,
+			&[(auditors[0].clone(), Some(garbage())), (auditors[1].clone(), None), (auditors[2].clone(), None)],
+			true,
+		);
 		let (verdict, slashed, forfeited, rewarded, penalised) = settled_event(id).expect("settled");
 		assert_eq!((verdict, slashed, forfeited), (Verdict::Undecided, 0, 0));
 		assert!(rewarded.is_empty());

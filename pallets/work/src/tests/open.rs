@@ -93,10 +93,13 @@ fn the_contributor_opens_its_challenged_leaves_for_free() {
 		// The auditor gets each task's starting state and the session's task hash (its seed).
 		let states: Vec<_> = w.openings(&indices).into_iter().map(|o| o.state).collect();
 		assert_eq!(duty.states, states);
-		assert_eq!(duty.task_hash, pallet_pgt_sessions::Csus::<Test>::get(s.session).map_or_else(
-			|| pallet_pgt_sessions::Live::<Test>::get(s.session).expect("live").task.hash,
-			|c| c.task.hash
-		));
+		assert_eq!(
+			duty.task_hash,
+			pallet_pgt_sessions::Csus::<Test>::get(s.session).map_or_else(
+				|| pallet_pgt_sessions::Live::<Test>::get(s.session).expect("live").task.hash,
+				|c| c.task.hash
+			)
+		);
 	});
 }
 
