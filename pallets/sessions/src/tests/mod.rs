@@ -80,7 +80,17 @@ pub fn receipt(session: SessionId, contributor: Keyring, served: u32, paused: u3
 
 /// `signer`'s signature over `r` on this chain.
 pub fn sign_as(signer: Keyring, r: &Receipt<AccountId>) -> MultiSignature {
-	signer.pair().sign(&r.signing_payload(&System::block_hash(0))).into()
+	dev_pair(signer).sign(&r.signing_payload(&System::block_hash(0))).into()
+}
+
+/// `k`'s key pair, derived once per thread: deriving `//Alice` runs the dev phrase's PBKDF2
+/// (2,048 rounds of SHA-512), which would otherwise be most of a property-test sequence's time.
+fn dev_pair(k: Keyring) -> polkadot_sdk::sp_core::sr25519::Pair {
+	use std::{cell::RefCell, collections::BTreeMap};
+	thread_local! {
+		static PAIRS: RefCell<BTreeMap<[u8; 32], polkadot_sdk::sp_core::sr25519::Pair>> = const { RefCell::new(BTreeMap::new()) };
+	}
+	PAIRS.with(|pairs| pairs.borrow_mut().entry(k.to_raw_public()).or_insert_with(|| k.pair()).clone())
 }
 
 /// Alice's (the player's) signature over `r`.
