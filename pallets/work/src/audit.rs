@@ -133,7 +133,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<bool, polkadot_sdk::sp_runtime::DispatchError> {
 		let mut c = Commitments::<T>::get(id).ok_or(Error::<T>::UnknownCommitment)?;
 		ensure!(c.contributor == who, Error::<T>::NotCommitter);
-		Self::ensure_reveal_window(&c)?;
+		let (_, _, reveal_by) = challenged_deadlines(&c)?;
+		Self::ensure_reveal_window(&c, reveal_by)?;
 		ensure!(c.salt.is_none(), Error::<T>::AlreadyRevealed);
 		c.salt = Some(salt);
 		Self::deposit_event(Event::SaltRevealed { commitment: id });
@@ -150,10 +151,10 @@ impl<T: Config> Pallet<T> {
 		nonce: H256,
 	) -> Result<bool, polkadot_sdk::sp_runtime::DispatchError> {
 		let mut c = Commitments::<T>::get(id).ok_or(Error::<T>::UnknownCommitment)?;
-		challenged_deadlines(&c)?;
+		let (_, _, reveal_by) = challenged_deadlines(&c)?;
 		let challenges = c.challenges.len();
 		let auditor = c.auditors.iter().position(|a| a.who == who).ok_or(Error::<T>::NotAuditor)?;
-		Self::ensure_reveal_window(&c)?;
+		Self::ensure_reveal_window(&c, reveal_by)?;
 		let a = &mut c.auditors[auditor];
 		let committed = a.committed.ok_or(Error::<T>::NotCommitted)?;
 		ensure!(a.verdicts.is_none(), Error::<T>::AlreadyVoted);
@@ -166,10 +167,9 @@ impl<T: Config> Pallet<T> {
 		Ok(settled)
 	}
 
-	/// Checks that reveals of `c` may be made now: every auditor committed, or the time to commit
-	/// is over, and the time to reveal is not.
-	fn ensure_reveal_window(c: &Commitment<T>) -> Result<(), Error<T>> {
-		let (_, _, reveal_by) = challenged_deadlines(c)?;
+	/// Checks that reveals of `c` (challenged, reveals due by `reveal_by`) may be made now: every
+	/// auditor committed, or the time to commit is over, and the time to reveal is not.
+	fn ensure_reveal_window(c: &Commitment<T>, reveal_by: BlockNumberFor<T>) -> Result<(), Error<T>> {
 		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		ensure!(now <= reveal_by, Error::<T>::RevealTooLate);
 		ensure!(Self::reveals_open(c, now), Error::<T>::RevealTooEarly);
