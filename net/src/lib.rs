@@ -1,0 +1,21 @@
+//! `pgt-net`: what `pgt-worker` and `pgt-player` say to each other.
+//!
+//! - [`message`]: the messages of a session's stream (player ↔ host: hello, inputs, frames,
+//!   clock sync, receipts, takeover) and of request–response exchanges between workers (micro
+//!   tasks for helpers, state bytes for auditors), each SCALE-encoded with a version and a size
+//!   bound ([`wire::Message`]).
+//! - [`wire`]: how a message travels: `version ‖ SCALE body`, length-prefixed on a stream,
+//!   refused before decoding when too long, and decoded only whole.
+//! - [`signed`]: what a player signs besides receipts (its hello and a takeover), with domain
+//!   tags so no signature can be replayed as another.
+//!
+//! The transport (libp2p: QUIC and TCP/Noise/Yamux, identify, ping, request–response and one
+//! stream per session) carries these bytes; nothing here trusts a peer: every decode is bounded
+//! and every failure is an error value naming what was wrong.
+
+pub mod message;
+pub mod signed;
+pub mod wire;
+
+pub use message::{Encoding, Frame, Hello, Input, Role, SessionMessage, SignedReceipt};
+pub use wire::{Message, WireError};

@@ -1,0 +1,284 @@
+//! The messages. A session's stream (opened by the player, or a backup, to the host) carries
+//! [`SessionMessage`]s both ways; workers ask each other for work and state with
+//! [`WorkerRequest`] / [`WorkerResponse`].
+//!
+//! Time on a session stream is the **session clock**: ticks of the game (60 a second) from the
+//! session's first state, and microseconds since the host started the session. The player learns
+//! the host's clock with [`SessionMessage::ClockProbe`] round trips, so a frame's
+//! `rendered_at_us` can be turned into "rendered → drawn" latency on the player's side.
+
+use crate::wire::{Message, WireError};
+use codec::{Decode, Encode};
+use pgt_primitives::{
+	sessions::{Receipt, SessionId},
+	work::{MicroTask, StateBytes},
+	Hash,
+};
+
+/// An account, as the chain stores it (sr25519 public key).
+pub type AccountId = [u8; 32];
+/// An sr25519 signature.
+pub type Signature = [u8; 64];
+/// A game tick: 60 per second from the session's first state.
+pub type Tick = u64;
+
+/// The widest frame the protocol carries.
+pub const MAX_FRAME_WIDTH: u16 = 1920;
+/// The tallest frame the protocol carries.
+pub const MAX_FRAME_HEIGHT: u16 = 1080;
+/// The most bytes of one frame's pixels: a raw RGBA frame of the largest size.
+pub const MAX_FRAME_BYTES: usize = MAX_FRAME_WIDTH as usize * MAX_FRAME_HEIGHT as usize * 4;
+/// The most bytes a micro task's output may take (a full raw frame).
+pub const MAX_TASK_OUTPUT_BYTES: usize = MAX_FRAME_BYTES;
+
+/// Why the side that opened a session stream is there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Role {
+	/// The session's player: sends inputs and receipts, receives frames.
+	Player,
+	/// A backup of the session: follows the host's applied inputs to take over.
+	Backup,
+	/// A helper: computes micro tasks for the host.
+	Helper,
+}
+
+/// The first message on a session stream, from the side that opened it. `signature` is the
+/// account's over [`crate::signed::hello_payload`], which binds the account to both peers of
+/// this connection, so a hello can't be replayed on another connection or another chain.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Hello {
+	/// The session on chain.
+	pub session: SessionId,
+	/// Why the opener is here.
+	pub role: Role,
+	/// The opener's account (the session's player, or one of its contributors).
+	pub account: AccountId,
+	/// The account's signature over [`crate::signed::hello_payload`].
+	pub signature: Signature,
+}
+
+/// The player's controls at one tick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Input {
+	/// The tick the player wants these keys applied at (the host applies them at the first
+	/// tick it has not simulated yet if that one has passed).
+	pub tick: Tick,
+	/// Pressed keys, one bit each (the game's key map).
+	pub keys: u8,
+	/// Grows by one with every input the player sends; frames echo the last one applied.
+	pub seq: u32,
+}
+
+/// How a frame's pixels are encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Encoding {
+	/// Baseline JPEG.
+	Jpeg,
+	/// RGBA8, row by row: exactly `width × height × 4` bytes (for exact checks).
+	Raw,
+}
+
+/// One rendered frame.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Frame {
+	/// Frame number in the session, from 0, one per rendered frame.
+	pub number: u64,
+	/// The tick of the state the frame shows.
+	pub tick: Tick,
+	/// When rendering finished, in µs of the session clock.
+	pub rendered_at_us: u64,
+	/// The `seq` of the last input applied before this state (0: none yet).
+	pub last_input_seq: u32,
+	/// Width in pixels.
+	pub width: u16,
+	/// Height in pixels.
+	pub height: u16,
+	/// How `data` is encoded.
+	pub encoding: Encoding,
+	/// The pixels.
+	pub data: Vec<u8>,
+}
+
+impl Frame {
+	/// Checks the frame's size rules: dimensions within the protocol's bounds, raw data of exactly
+	/// `width × height × 4` bytes, JPEG data not empty and no larger than that.
+	pub fn validate(&self) -> Result<(), WireError> {
+		let invalid = |reason| Err(WireError::Invalid { message: SessionMessage::NAME, reason });
+		if self.width == 0 || self.height == 0 || self.width > MAX_FRAME_WIDTH || self.height > MAX_FRAME_HEIGHT {
+			return invalid("frame dimensions out of bounds");
+		}
+		let raw = usize::from(self.width) * usize::from(self.height) * 4;
+		match self.encoding {
+			Encoding::Raw if self.data.len() != raw => invalid("raw frame of the wrong length"),
+			Encoding::Jpeg if self.data.is_empty() || self.data.len() > raw => {
+				invalid("JPEG frame of an impossible length")
+			},
+			_ => Ok(()),
+		}
+	}
+}
+
+/// A receipt and the player's signature over its
+/// [`signing_payload`](Receipt::signing_payload): what the host submits on chain.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SignedReceipt {
+	/// The receipt.
+	pub receipt: Receipt<AccountId>,
+	/// The player's sr25519 signature.
+	pub signature: Signature,
+}
+
+/// The player's order to a backup to take the session over from `tick` on.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Takeover {
+	/// The session.
+	pub session: SessionId,
+	/// The first tick the new host simulates and bills.
+	pub tick: Tick,
+	/// The backup that takes over.
+	pub new_host: AccountId,
+	/// The player's signature over [`crate::signed::takeover_payload`].
+	pub signature: Signature,
+}
+
+/// Why a side closes a session stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum ByeReason {
+	/// The player left (closed the page, pressed Ctrl-C).
+	PlayerLeft,
+	/// The host is shutting down.
+	HostStopping,
+	/// The session ended on chain.
+	SessionEnded,
+	/// The other side broke the protocol.
+	ProtocolViolation,
+}
+
+/// Everything said on a session stream.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum SessionMessage {
+	/// Opener → host, first and only once.
+	Hello(Hello),
+	/// Host → opener: the hello was accepted; the session clock's current reading.
+	Welcome {
+		/// The tick the host is at.
+		tick: Tick,
+		/// The host's session clock, µs.
+		now_us: u64,
+	},
+	/// Player → host (and mirrored to the first backup).
+	Input(Input),
+	/// Host → player.
+	Frame(Frame),
+	/// Player → host: a clock probe, answered at once.
+	ClockProbe {
+		/// The player's clock when sent, µs (echoed back).
+		sent_us: u64,
+	},
+	/// Host → player: the answer to a probe.
+	ClockReply {
+		/// The probe's `sent_us`.
+		probe_sent_us: u64,
+		/// The host's session clock when it answered, µs.
+		host_us: u64,
+	},
+	/// Player → host: the latest cumulative receipt for this host.
+	Receipt(SignedReceipt),
+	/// Either way, when nothing else was sent for a while: "still here, at this tick".
+	Heartbeat {
+		/// The sender's tick.
+		tick: Tick,
+	},
+	/// Player → backup.
+	Takeover(Takeover),
+	/// Either way, last.
+	Bye(ByeReason),
+}
+
+impl Message for SessionMessage {
+	const NAME: &'static str = "session";
+	const VERSION: u16 = 1;
+	/// The largest frame plus room for its header.
+	const MAX_BYTES: usize = MAX_FRAME_BYTES + 1024;
+}
+
+impl SessionMessage {
+	/// Decodes a message and checks the rules decoding alone doesn't (a frame's size).
+	pub fn from_wire_checked(bytes: &[u8]) -> Result<Self, WireError> {
+		let m = Self::from_wire(bytes)?;
+		if let SessionMessage::Frame(f) = &m {
+			f.validate()?;
+		}
+		Ok(m)
+	}
+
+	/// The session this message names, if it names one.
+	pub fn session(&self) -> Option<SessionId> {
+		match self {
+			SessionMessage::Hello(h) => Some(h.session),
+			SessionMessage::Receipt(r) => Some(r.receipt.session),
+			SessionMessage::Takeover(t) => Some(t.session),
+			_ => None,
+		}
+	}
+}
+
+/// What one worker asks another (request–response).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum WorkerRequest {
+	/// Host → helper: compute `task` by `deadline` (a tick of the session clock). `state` holds
+	/// the state bytes the task reads if the host thinks the helper lacks them.
+	Task {
+		/// The micro task (its session, id and descriptor).
+		task: MicroTask,
+		/// The state it starts from, if sent along.
+		state: Option<StateBytes>,
+		/// The tick by which the result is of use.
+		deadline: Tick,
+	},
+	/// Auditor → host (or anyone): the state bytes with this hash.
+	State {
+		/// BLAKE2b-256 of the state's canonical bytes.
+		hash: Hash,
+	},
+}
+
+/// The answers to [`WorkerRequest`]s.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum WorkerResponse {
+	/// A task's output, signed by the helper over
+	/// [`crate::signed::task_result_payload`].
+	TaskResult {
+		/// The task's id.
+		task: u64,
+		/// The output bytes.
+		output: Vec<u8>,
+		/// The helper's account.
+		helper: AccountId,
+		/// Its signature.
+		signature: Signature,
+	},
+	/// The task could not be computed (unknown state, malformed, too late).
+	TaskRefused {
+		/// The task's id.
+		task: u64,
+		/// Why, for logs.
+		reason: String,
+	},
+	/// The state asked for (`None`: not known here).
+	State(Option<StateBytes>),
+}
+
+impl Message for WorkerRequest {
+	const NAME: &'static str = "worker request";
+	const VERSION: u16 = 1;
+	/// A micro task and the largest state.
+	const MAX_BYTES: usize = 16 * 1024;
+}
+
+impl Message for WorkerResponse {
+	const NAME: &'static str = "worker response";
+	const VERSION: u16 = 1;
+	/// The largest task output plus room for its header.
+	const MAX_BYTES: usize = MAX_TASK_OUTPUT_BYTES + 1024;
+}
