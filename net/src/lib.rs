@@ -13,9 +13,14 @@
 //! stream per session) carries these bytes; nothing here trusts a peer: every decode is bounded
 //! and every failure is an error value naming what was wrong.
 
+pub mod io;
 pub mod message;
+pub mod node;
 pub mod signed;
 pub mod wire;
 
+pub use libp2p;
+pub use libp2p::{identity::Keypair as NetworkKeypair, Multiaddr, PeerId};
 pub use message::{Encoding, Frame, Hello, Input, Role, SessionMessage, SignedReceipt};
+pub use node::{NetError, NetEvent, Node, NodeConfig};
 pub use wire::{Message, WireError};

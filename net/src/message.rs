@@ -200,18 +200,16 @@ impl Message for SessionMessage {
 	const VERSION: u16 = 1;
 	/// The largest frame plus room for its header.
 	const MAX_BYTES: usize = MAX_FRAME_BYTES + 1024;
+
+	fn check(&self) -> Result<(), WireError> {
+		match self {
+			SessionMessage::Frame(f) => f.validate(),
+			_ => Ok(()),
+		}
+	}
 }
 
 impl SessionMessage {
-	/// Decodes a message and checks the rules decoding alone doesn't (a frame's size).
-	pub fn from_wire_checked(bytes: &[u8]) -> Result<Self, WireError> {
-		let m = Self::from_wire(bytes)?;
-		if let SessionMessage::Frame(f) = &m {
-			f.validate()?;
-		}
-		Ok(m)
-	}
-
 	/// The session this message names, if it names one.
 	pub fn session(&self) -> Option<SessionId> {
 		match self {

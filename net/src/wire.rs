@@ -26,7 +26,14 @@ pub trait Message: Encode + Decode + Sized {
 		out
 	}
 
-	/// Decodes `bytes` made by [`Message::to_wire`]: the whole of them, within the bound.
+	/// The rules decoding alone doesn't check (a frame's size against its dimensions…);
+	/// [`Message::from_wire`] applies them.
+	fn check(&self) -> Result<(), WireError> {
+		Ok(())
+	}
+
+	/// Decodes `bytes` made by [`Message::to_wire`]: the whole of them, within the bound, and
+	/// [checked](Message::check).
 	fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
 		if bytes.len() > Self::MAX_BYTES {
 			return Err(WireError::TooLong { message: Self::NAME, len: bytes.len(), max: Self::MAX_BYTES });
@@ -36,8 +43,10 @@ pub trait Message: Encode + Decode + Sized {
 		if version != Self::VERSION {
 			return Err(WireError::Version { message: Self::NAME, got: version, expected: Self::VERSION });
 		}
-		Self::decode_all_with_depth_limit(MAX_DECODE_DEPTH, &mut input)
-			.map_err(|e| WireError::Undecodable { message: Self::NAME, reason: e.to_string() })
+		let message = Self::decode_all_with_depth_limit(MAX_DECODE_DEPTH, &mut input)
+			.map_err(|e| WireError::Undecodable { message: Self::NAME, reason: e.to_string() })?;
+		message.check()?;
+		Ok(message)
 	}
 }
 

@@ -50,7 +50,7 @@ fn every_session_message() -> Vec<SessionMessage> {
 fn every_message_round_trips_through_the_wire_and_a_stream() {
 	let mut stream = Vec::new();
 	for m in every_session_message() {
-		assert_eq!(SessionMessage::from_wire_checked(&m.to_wire()), Ok(m.clone()));
+		assert_eq!(SessionMessage::from_wire(&m.to_wire()), Ok(m.clone()));
 		stream.extend(frame(&m));
 	}
 	// Fed one byte at a time, the stream yields the same messages in order.
@@ -111,7 +111,7 @@ fn garbage_and_trailing_bytes_are_dropped_and_the_stream_goes_on() {
 
 #[test]
 fn a_frame_whose_size_lies_is_invalid() {
-	let invalid = |f: Frame| SessionMessage::from_wire_checked(&SessionMessage::Frame(f).to_wire());
+	let invalid = |f: Frame| SessionMessage::from_wire(&SessionMessage::Frame(f).to_wire());
 	let mut short_raw = a_frame(Encoding::Raw);
 	short_raw.data.pop();
 	assert!(matches!(invalid(short_raw), Err(WireError::Invalid { reason: "raw frame of the wrong length", .. })));
@@ -126,13 +126,13 @@ fn a_frame_whose_size_lies_is_invalid() {
 	assert!(matches!(invalid(zero), Err(WireError::Invalid { .. })));
 	// The largest raw frame fits the session message's bound.
 	let largest = Frame { width: 1920, height: 1080, data: vec![0; MAX_FRAME_BYTES], ..a_frame(Encoding::Raw) };
-	assert!(SessionMessage::from_wire_checked(&SessionMessage::Frame(largest).to_wire()).is_ok());
+	assert!(SessionMessage::from_wire(&SessionMessage::Frame(largest).to_wire()).is_ok());
 }
 
 proptest! {
 	#[test]
 	fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-		let _ = SessionMessage::from_wire_checked(&bytes);
+		let _ = SessionMessage::from_wire(&bytes);
 		let _ = WorkerRequest::from_wire(&bytes);
 		let _ = WorkerResponse::from_wire(&bytes);
 		let mut d = Deframer::<SessionMessage>::default();
