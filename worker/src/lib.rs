@@ -1,0 +1,5 @@
+//! `pgt-worker`, the contributor's daemon. Built so far: its network identity ([`keys`]).
+//! The daemon itself (`pgt-worker run`: measure, register, heartbeat, accept, host, commit,
+//! open) follows in the modules to come.
+
+pub mod keys;
