@@ -1,0 +1,189 @@
+//! `pgt-worker run`'s configuration: a TOML file (`--config worker.toml`), every option of which
+//! is also a flag and an environment variable. A flag or variable wins over the file, the file
+//! over the default. Unknown keys in the file are an error, so a typo never passes silently.
+
+use clap::Args;
+use pgt_net::Multiaddr;
+use serde::Deserialize;
+use std::{net::SocketAddr, path::PathBuf};
+use thiserror::Error;
+
+/// Options as given on the command line or in the environment (all optional: what is missing
+/// comes from the file, then from the defaults).
+#[derive(Args, Clone, Debug, Default)]
+pub struct RunArgs {
+	/// A TOML file with any of the options below (flags win over it).
+	#[arg(long, env = "PGT_WORKER_CONFIG")]
+	pub config: Option<PathBuf>,
+	/// The node's WebSocket RPC endpoint.
+	#[arg(long, env = "PGT_WORKER_RPC")]
+	pub rpc: Option<String>,
+	/// The contributor account's secret URI (dev accounts: `//Bob`).
+	#[arg(long, env = "PGT_WORKER_SURI")]
+	pub suri: Option<String>,
+	/// The network key file (`pgt-worker key generate`).
+	#[arg(long, env = "PGT_WORKER_NETWORK_KEY")]
+	pub network_key: Option<PathBuf>,
+	/// Addresses to listen on (repeat the flag, or separate them with commas).
+	#[arg(long, env = "PGT_WORKER_LISTEN", value_delimiter = ',')]
+	pub listen: Option<Vec<Multiaddr>>,
+	/// Addresses players should dial, published in the on-chain profile (default: the listen
+	/// addresses).
+	#[arg(long, env = "PGT_WORKER_PUBLIC", value_delimiter = ',')]
+	pub public: Option<Vec<Multiaddr>>,
+	/// Sessions hosted at once (each needs its share of stake).
+	#[arg(long, env = "PGT_WORKER_SLOTS")]
+	pub slots: Option<u16>,
+	/// Where the worker keeps its store (leaves, receipts, pending work).
+	#[arg(long, env = "PGT_WORKER_DATA_DIR")]
+	pub data_dir: Option<PathBuf>,
+	/// Where Prometheus metrics are served.
+	#[arg(long, env = "PGT_WORKER_METRICS")]
+	pub metrics: Option<SocketAddr>,
+}
+
+/// The same options in the TOML file.
+#[derive(Deserialize, Clone, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileConfig {
+	rpc: Option<String>,
+	suri: Option<String>,
+	network_key: Option<PathBuf>,
+	listen: Option<Vec<String>>,
+	public: Option<Vec<String>>,
+	slots: Option<u16>,
+	data_dir: Option<PathBuf>,
+	metrics: Option<SocketAddr>,
+}
+
+/// The configuration `pgt-worker run` works with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunConfig {
+	/// The node's WebSocket RPC endpoint.
+	pub rpc: String,
+	/// The contributor account's secret URI.
+	pub suri: String,
+	/// The network key file.
+	pub network_key: PathBuf,
+	/// Addresses to listen on.
+	pub listen: Vec<Multiaddr>,
+	/// Addresses published on chain.
+	pub public: Vec<Multiaddr>,
+	/// Sessions hosted at once.
+	pub slots: u16,
+	/// The store's directory.
+	pub data_dir: PathBuf,
+	/// The metrics endpoint.
+	pub metrics: SocketAddr,
+}
+
+/// What is wrong with a configuration.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+	/// The file could not be read.
+	#[error("{path}: {source}")]
+	Read {
+		/// The file.
+		path: PathBuf,
+		/// Why.
+		source: std::io::Error,
+	},
+	/// The file is not valid TOML for these options.
+	#[error("{path}: {reason}")]
+	Parse {
+		/// The file.
+		path: PathBuf,
+		/// The parser's message (names the key and line).
+		reason: String,
+	},
+	/// An address in the file is not a multiaddr.
+	#[error("{path}: `{value}` is not a multiaddr: {reason}")]
+	Address {
+		/// The file.
+		path: PathBuf,
+		/// The value.
+		value: String,
+		/// Why.
+		reason: String,
+	},
+	/// A required option is given nowhere.
+	#[error("`{0}` is required: give it as a flag, an environment variable or in the config file")]
+	Missing(&'static str),
+	/// An option's value is out of range.
+	#[error("{0}")]
+	Invalid(&'static str),
+}
+
+/// Defaults: a local dev node, QUIC and TCP on port 30400, one slot, metrics on 9616.
+pub mod defaults {
+	/// The RPC endpoint of a local node.
+	pub const RPC: &str = "ws://127.0.0.1:9944";
+	/// Listen addresses.
+	pub const LISTEN: [&str; 2] = ["/ip4/0.0.0.0/udp/30400/quic-v1", "/ip4/0.0.0.0/tcp/30400"];
+	/// Slots.
+	pub const SLOTS: u16 = 1;
+	/// Metrics.
+	pub const METRICS: &str = "127.0.0.1:9616";
+	/// The store's directory.
+	pub const DATA_DIR: &str = "pgt-worker-data";
+}
+
+fn addresses(path: &std::path::Path, values: Vec<String>) -> Result<Vec<Multiaddr>, ConfigError> {
+	values
+		.into_iter()
+		.map(|v| {
+			v.parse().map_err(|e: pgt_net::libp2p::multiaddr::Error| ConfigError::Address {
+				path: path.to_path_buf(),
+				value: v.clone(),
+				reason: e.to_string(),
+			})
+		})
+		.collect()
+}
+
+impl RunArgs {
+	/// Merges flags, the file (if any) and the defaults.
+	pub fn resolve(self) -> Result<RunConfig, ConfigError> {
+		let (file, path) = match &self.config {
+			Some(path) => {
+				let text =
+					std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+				let file: FileConfig = toml::from_str(&text)
+					.map_err(|e| ConfigError::Parse { path: path.clone(), reason: e.to_string() })?;
+				(file, path.clone())
+			},
+			None => (FileConfig::default(), PathBuf::new()),
+		};
+		let listen = match self.listen {
+			Some(l) => l,
+			None => match file.listen {
+				Some(l) => addresses(&path, l)?,
+				None => defaults::LISTEN.iter().map(|a| a.parse().expect("valid default")).collect(),
+			},
+		};
+		let public = match self.public {
+			Some(p) => p,
+			None => match file.public {
+				Some(p) => addresses(&path, p)?,
+				None => listen.clone(),
+			},
+		};
+		let slots = self.slots.or(file.slots).unwrap_or(defaults::SLOTS);
+		if slots == 0 {
+			return Err(ConfigError::Invalid("`slots` must be at least 1"));
+		}
+		if listen.is_empty() {
+			return Err(ConfigError::Invalid("`listen` needs at least one address"));
+		}
+		Ok(RunConfig {
+			rpc: self.rpc.or(file.rpc).unwrap_or_else(|| defaults::RPC.into()),
+			suri: self.suri.or(file.suri).ok_or(ConfigError::Missing("suri"))?,
+			network_key: self.network_key.or(file.network_key).ok_or(ConfigError::Missing("network-key"))?,
+			listen,
+			public,
+			slots,
+			data_dir: self.data_dir.or(file.data_dir).unwrap_or_else(|| defaults::DATA_DIR.into()),
+			metrics: self.metrics.or(file.metrics).unwrap_or_else(|| defaults::METRICS.parse().expect("valid default")),
+		})
+	}
+}

@@ -1,0 +1,76 @@
+//! `pgt-worker run`'s options: file, flags and environment merge as documented, and every mistake
+//! is a clear error naming what is wrong.
+
+use clap::Parser;
+use pgt_worker::config::{ConfigError, RunArgs};
+
+#[derive(Parser)]
+struct Cli {
+	#[command(flatten)]
+	run: RunArgs,
+}
+
+fn write(name: &str, text: &str) -> std::path::PathBuf {
+	let path = std::env::temp_dir().join(format!("pgt-worker-config-{name}-{}.toml", std::process::id()));
+	std::fs::write(&path, text).unwrap();
+	path
+}
+
+fn args(list: &[&str]) -> RunArgs {
+	Cli::try_parse_from(std::iter::once("run").chain(list.iter().copied())).expect("parses").run
+}
+
+#[test]
+fn flags_win_over_the_file_and_the_file_over_the_defaults() {
+	let file = write(
+		"merge",
+		r#"
+suri = "//Bob"
+network-key = "/keys/bob.key"
+listen = ["/ip4/127.0.0.1/tcp/4001"]
+slots = 3
+"#,
+	);
+	let from_file = args(&["--config", file.to_str().unwrap()]).resolve().expect("valid");
+	assert_eq!(from_file.suri, "//Bob");
+	assert_eq!(from_file.slots, 3);
+	assert_eq!(from_file.listen, vec!["/ip4/127.0.0.1/tcp/4001".parse().unwrap()]);
+	assert_eq!(from_file.public, from_file.listen, "published addresses default to the listen ones");
+	assert_eq!(from_file.rpc, "ws://127.0.0.1:9944");
+	assert_eq!(from_file.metrics.port(), 9616);
+
+	let flagged = args(&["--config", file.to_str().unwrap(), "--slots", "5", "--rpc", "ws://10.0.0.1:9944"])
+		.resolve()
+		.expect("valid");
+	assert_eq!((flagged.slots, flagged.rpc.as_str(), flagged.suri.as_str()), (5, "ws://10.0.0.1:9944", "//Bob"));
+	let _ = std::fs::remove_file(file);
+}
+
+#[test]
+fn with_no_file_the_defaults_apply_and_required_options_are_named() {
+	let c = args(&["--suri", "//Charlie", "--network-key", "k"]).resolve().expect("valid");
+	assert_eq!(c.listen.len(), 2);
+	assert_eq!(c.slots, 1);
+	assert!(matches!(args(&["--network-key", "k"]).resolve(), Err(ConfigError::Missing("suri"))));
+	assert!(matches!(args(&["--suri", "//Bob"]).resolve(), Err(ConfigError::Missing("network-key"))));
+	assert!(matches!(
+		args(&["--suri", "//Bob", "--network-key", "k", "--slots", "0"]).resolve(),
+		Err(ConfigError::Invalid(_))
+	));
+}
+
+#[test]
+fn mistakes_in_the_file_are_clear_errors() {
+	let typo = write("typo", "suri = \"//Bob\"\nslot = 3\n");
+	let e = args(&["--config", typo.to_str().unwrap()]).resolve().unwrap_err().to_string();
+	assert!(e.contains("unknown field `slot`"), "{e}");
+	let bad_addr = write("addr", "listen = [\"not-an-address\"]\n");
+	let e = args(&["--config", bad_addr.to_str().unwrap()]).resolve().unwrap_err();
+	assert!(matches!(&e, ConfigError::Address { value, .. } if value == "not-an-address"), "{e}");
+	let missing = args(&["--config", "/nonexistent/worker.toml"]).resolve().unwrap_err();
+	assert!(matches!(missing, ConfigError::Read { .. }));
+	assert!(Cli::try_parse_from(["run", "--listen", "garbage"]).is_err(), "a bad flag is refused by clap");
+	for f in [typo, bad_addr] {
+		let _ = std::fs::remove_file(f);
+	}
+}
