@@ -21,6 +21,7 @@ pub mod wire;
 
 pub use libp2p;
 pub use libp2p::{identity::Keypair as NetworkKeypair, Multiaddr, PeerId};
-pub use message::{Encoding, Frame, Hello, Input, Role, SessionMessage, SignedReceipt};
+pub use libp2p_stream;
+pub use message::{ByeReason, Encoding, Frame, Hello, Input, Role, SessionMessage, SignedReceipt, Takeover, Video};
 pub use node::{NetError, NetEvent, Node, NodeConfig};
 pub use wire::{Message, WireError};

@@ -55,6 +55,39 @@ pub struct Hello {
 	pub account: AccountId,
 	/// The account's signature over [`crate::signed::hello_payload`].
 	pub signature: Signature,
+	/// The stream the player wants (a player's hello only; `None` from backups and helpers).
+	/// Not signed: it only changes what the opener itself receives.
+	pub video: Option<Video>,
+}
+
+/// The frames a player asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Video {
+	/// Frame width in pixels.
+	pub width: u16,
+	/// Frame height in pixels.
+	pub height: u16,
+	/// Frames a second wanted (1–60; the host sends fewer if it cannot keep up).
+	pub fps: u8,
+	/// How frames are encoded.
+	pub encoding: Encoding,
+}
+
+impl Video {
+	/// The most frames a second a host sends.
+	pub const MAX_FPS: u8 = 60;
+
+	/// Checks the bounds: a frame size the protocol carries, and 1–60 frames a second.
+	pub fn validate(&self) -> Result<(), WireError> {
+		let invalid = |reason| Err(WireError::Invalid { message: SessionMessage::NAME, reason });
+		if self.width == 0 || self.height == 0 || self.width > MAX_FRAME_WIDTH || self.height > MAX_FRAME_HEIGHT {
+			return invalid("video dimensions out of bounds");
+		}
+		if self.fps == 0 || self.fps > Self::MAX_FPS {
+			return invalid("video frame rate out of bounds");
+		}
+		Ok(())
+	}
 }
 
 /// The player's controls at one tick.
@@ -204,6 +237,7 @@ impl Message for SessionMessage {
 	fn check(&self) -> Result<(), WireError> {
 		match self {
 			SessionMessage::Frame(f) => f.validate(),
+			SessionMessage::Hello(Hello { video: Some(v), .. }) => v.validate(),
 			_ => Ok(()),
 		}
 	}
@@ -280,3 +314,10 @@ impl Message for WorkerResponse {
 	/// The largest task output plus room for its header.
 	const MAX_BYTES: usize = MAX_TASK_OUTPUT_BYTES + 1024;
 }
+
+/// How often the player signs a new receipt for the host (seconds). A host that gets none for
+/// [`MISSED_RECEIPTS_TO_END`] periods ends the session on the last one it has.
+pub const RECEIPT_PERIOD_SECS: u64 = 3;
+
+/// Receipt periods without a receipt after which the host ends the session.
+pub const MISSED_RECEIPTS_TO_END: u64 = 2;

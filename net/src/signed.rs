@@ -47,7 +47,7 @@ fn verify(signature: &Signature, payload: &[u8], signer: &AccountId) -> bool {
 	sr25519::verify(&sr25519::Signature(*signature), payload, &sr25519::PublicKey(*signer))
 }
 
-/// A hello from `keypair`'s account.
+/// A hello from `keypair`'s account (set `video` on a player's).
 pub fn sign_hello(
 	keypair: &Keypair,
 	genesis: &[u8; 32],
@@ -57,7 +57,7 @@ pub fn sign_hello(
 	host_peer: &[u8],
 ) -> Hello {
 	let signature = keypair.sign(&hello_payload(genesis, session, role, opener_peer, host_peer)).0;
-	Hello { session, role, account: keypair.public_key().0, signature }
+	Hello { session, role, account: keypair.public_key().0, signature, video: None }
 }
 
 impl Hello {

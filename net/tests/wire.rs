@@ -4,7 +4,7 @@
 use pgt_net::{
 	message::{ByeReason, Takeover, WorkerRequest, WorkerResponse, MAX_FRAME_BYTES},
 	wire::{frame, Deframed, Deframer},
-	Encoding, Frame, Hello, Input, Message, Role, SessionMessage, SignedReceipt, WireError,
+	Encoding, Frame, Hello, Input, Message, Role, SessionMessage, SignedReceipt, Video, WireError,
 };
 use pgt_primitives::sessions::Receipt;
 use proptest::prelude::*;
@@ -32,7 +32,13 @@ fn a_frame(encoding: Encoding) -> Frame {
 
 fn every_session_message() -> Vec<SessionMessage> {
 	vec![
-		SessionMessage::Hello(Hello { session: 7, role: Role::Player, account: [1; 32], signature: [3; 64] }),
+		SessionMessage::Hello(Hello {
+			session: 7,
+			role: Role::Player,
+			account: [1; 32],
+			signature: [3; 64],
+			video: Some(Video { width: 320, height: 180, fps: 30, encoding: Encoding::Jpeg }),
+		}),
 		SessionMessage::Welcome { tick: 120, now_us: 2_000_000 },
 		SessionMessage::Input(Input { tick: 121, keys: 0b0101, seq: 1 }),
 		SessionMessage::Frame(a_frame(Encoding::Raw)),

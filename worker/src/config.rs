@@ -40,6 +40,26 @@ pub struct RunArgs {
 	/// Where Prometheus metrics are served.
 	#[arg(long, env = "PGT_WORKER_METRICS")]
 	pub metrics: Option<SocketAddr>,
+	/// Stake to hold, in whole PGT (default: what the slots need, at least the chain's minimum).
+	#[arg(long, env = "PGT_WORKER_STAKE")]
+	pub stake: Option<u64>,
+	/// What renders frames: `auto` (a real GPU if there is one, else the CPU), `cpu` or `gpu`.
+	#[arg(long, env = "PGT_WORKER_RENDERER")]
+	pub renderer: Option<RendererChoice>,
+}
+
+/// What renders the frames.
+#[derive(clap::ValueEnum, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RendererChoice {
+	/// A real (hardware) GPU if wgpu finds one, else the CPU reference. A software Vulkan
+	/// adapter (lavapipe) is slower than the CPU reference, so it is never picked here.
+	#[default]
+	Auto,
+	/// The CPU reference on every core.
+	Cpu,
+	/// The GPU kernel on whatever adapter wgpu finds (lavapipe included).
+	Gpu,
 }
 
 /// The same options in the TOML file.
@@ -54,6 +74,8 @@ struct FileConfig {
 	slots: Option<u16>,
 	data_dir: Option<PathBuf>,
 	metrics: Option<SocketAddr>,
+	stake: Option<u64>,
+	renderer: Option<RendererChoice>,
 }
 
 /// The configuration `pgt-worker run` works with.
@@ -67,7 +89,7 @@ pub struct RunConfig {
 	pub network_key: PathBuf,
 	/// Addresses to listen on.
 	pub listen: Vec<Multiaddr>,
-	/// Addresses published on chain.
+	/// Addresses published on chain (empty: the addresses the node listens on, once bound).
 	pub public: Vec<Multiaddr>,
 	/// Sessions hosted at once.
 	pub slots: u16,
@@ -75,6 +97,10 @@ pub struct RunConfig {
 	pub data_dir: PathBuf,
 	/// The metrics endpoint.
 	pub metrics: SocketAddr,
+	/// Stake in whole PGT, if set.
+	pub stake: Option<u64>,
+	/// The renderer.
+	pub renderer: RendererChoice,
 }
 
 /// What is wrong with a configuration.
@@ -165,7 +191,7 @@ impl RunArgs {
 			Some(p) => p,
 			None => match file.public {
 				Some(p) => addresses(&path, p)?,
-				None => listen.clone(),
+				None => Vec::new(),
 			},
 		};
 		let slots = self.slots.or(file.slots).unwrap_or(defaults::SLOTS);
@@ -184,6 +210,8 @@ impl RunArgs {
 			slots,
 			data_dir: self.data_dir.or(file.data_dir).unwrap_or_else(|| defaults::DATA_DIR.into()),
 			metrics: self.metrics.or(file.metrics).unwrap_or_else(|| defaults::METRICS.parse().expect("valid default")),
+			stake: self.stake.or(file.stake),
+			renderer: self.renderer.or(file.renderer).unwrap_or_default(),
 		})
 	}
 }

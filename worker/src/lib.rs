@@ -1,7 +1,20 @@
-//! `pgt-worker`, the contributor's daemon. Built so far: its network identity ([`keys`]),
-//! frame encoding ([`encode`]) and the configuration of `run` ([`config`]). The daemon itself (`pgt-worker run`: measure, register,
-//! heartbeat, accept, host, commit, open) follows in the modules to come.
+//! `pgt-worker`, the contributor's daemon.
+//!
+//! - [`config`]: `run`'s options (TOML file, flags, environment);
+//! - [`keys`]: the worker's network identity;
+//! - [`machine`]: measuring the machine (renderer, benchmark score, resource hash);
+//! - [`daemon`]: `run` itself: register, heartbeat, accept, host, submit receipts, settle;
+//! - [`host`] and [`game_loop`]: one hosted session: its stream, and the game at 60 ticks a second;
+//! - [`encode`]: frame encoding (JPEG, raw);
+//! - [`store`]: the embedded store (receipts, applied inputs, open sessions);
+//! - [`metrics`]: Prometheus metrics.
 
 pub mod config;
+pub mod daemon;
 pub mod encode;
+pub mod game_loop;
+pub mod host;
 pub mod keys;
+pub mod machine;
+pub mod metrics;
+pub mod store;

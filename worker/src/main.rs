@@ -16,6 +16,8 @@ enum Command {
 	/// The worker's network key (its libp2p identity).
 	#[command(subcommand)]
 	Key(KeyCommand),
+	/// Measures the machine, registers, and hosts the sessions that name this worker.
+	Run(pgt_worker::config::RunArgs),
 }
 
 #[derive(Subcommand)]
@@ -35,7 +37,20 @@ enum KeyCommand {
 }
 
 fn main() -> anyhow::Result<()> {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| "info,wgpu=warn,libp2p=warn".into()),
+		)
+		.with_writer(std::io::stderr)
+		.init();
 	match Cli::parse().command {
+		Command::Run(args) => {
+			let config = args.resolve()?;
+			// Mesa's drivers want a private runtime directory; keep it for the whole run.
+			let _runtime_dir = pgt_compute::gpu::ensure_runtime_dir();
+			tokio::runtime::Runtime::new()?.block_on(pgt_worker::daemon::run(config))?;
+		},
 		Command::Key(KeyCommand::Generate { file }) => println!("{}", pgt_worker::keys::generate(&file)?),
 		Command::Key(KeyCommand::Inspect { file }) => {
 			println!("{}", pgt_worker::keys::load(&file)?.public().to_peer_id())

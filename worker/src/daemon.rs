@@ -1,0 +1,549 @@
+//! `pgt-worker run`: measure, register, heartbeat, accept the sessions that name this worker,
+//! host them, submit their receipts and settle them.
+
+use crate::{
+	config::{RendererChoice, RunConfig},
+	host::{self, EndCause, HostContext, Ticket},
+	keys,
+	machine::{self, Machine},
+	metrics::Metrics,
+	store::ReceiptStore,
+};
+use anyhow::{anyhow, bail, Context, Result};
+use futures::StreamExt;
+use pgt_client::{
+	call::calls,
+	chain::{Chain, RawEvent},
+	records::{SessionRequested, SessionSettled},
+	AccountId, Wait,
+};
+use pgt_net::{Multiaddr, Node, NodeConfig, PeerId, Role};
+use pgt_primitives::{
+	contributors::{HardwareProfile, Region},
+	sessions::SessionId,
+	work::game_seed,
+	Balance, PGT,
+};
+use polkadot_sdk::{
+	sp_core::H256,
+	substrate_prometheus_endpoint::{init_prometheus, Registry},
+};
+use std::{
+	collections::HashMap,
+	str::FromStr,
+	sync::{Arc, Mutex},
+	time::Duration,
+};
+use subxt_signer::{sr25519::Keypair, SecretUri};
+use tokio::sync::watch;
+
+/// How long an opener has to say hello.
+pub const HELLO_PATIENCE: Duration = Duration::from_secs(10);
+/// How often the latest receipt of a hosted session is submitted on chain (when it is new).
+pub const RECEIPT_SUBMIT_EVERY: Duration = Duration::from_secs(30);
+/// Protocol violations after which a peer's streams are refused.
+pub const MAX_STRIKES: u32 = 3;
+/// The chain's block time, for turning block counts into waits.
+pub const BLOCK_TIME: Duration = Duration::from_secs(6);
+
+/// A session accepted here.
+struct Hosted {
+	ticket: Ticket,
+	/// Set once a player stream is being served.
+	streaming: bool,
+	/// Tells its host loop to stop.
+	stop: watch::Sender<bool>,
+}
+
+/// Everything the worker's tasks share.
+struct Worker {
+	chain: Chain,
+	signer: Keypair,
+	me: AccountId,
+	peer_id: PeerId,
+	slots: u16,
+	renderer: RendererChoice,
+	host: Arc<HostContext>,
+	hosted: Mutex<HashMap<SessionId, Hosted>>,
+	strikes: Mutex<HashMap<PeerId, u32>>,
+	node: Node,
+	shutdown: watch::Receiver<bool>,
+}
+
+/// Runs the worker until Ctrl-C (or SIGTERM).
+pub async fn run(config: RunConfig) -> Result<()> {
+	let uri = SecretUri::from_str(&config.suri).map_err(|e| anyhow!("`suri` is not a secret URI: {e}"))?;
+	let signer = Keypair::from_uri(&uri).map_err(|e| anyhow!("`suri`: {e}"))?;
+	let me = signer.public_key().0;
+	let chain = Chain::connect(&config.rpc).await?;
+	tracing::info!(rpc = %config.rpc, account = %hex::encode(me), "connected");
+
+	let renderer = config.renderer;
+	let Machine { report, resource_hash, .. } =
+		tokio::task::spawn_blocking(move || machine::measure(renderer)).await.context("the measurement panicked")??;
+	std::fs::create_dir_all(&config.data_dir)?;
+	std::fs::write(config.data_dir.join("machine-report.json"), serde_json::to_vec_pretty(&report)?)?;
+	tracing::info!(
+		renderer = %report.renderer,
+		frame_ms = format!("{:.1}", report.frame_ms),
+		score = report.score,
+		resource_hash = %hex::encode(resource_hash),
+		"measured"
+	);
+
+	let store = ReceiptStore::open(&config.data_dir)?;
+	let registry = Registry::new_custom(None, None)?;
+	let metrics = Arc::new(Metrics::register(&registry)?);
+	let metrics_addr = config.metrics;
+	tokio::spawn(async move {
+		if let Err(e) = init_prometheus(metrics_addr, registry).await {
+			tracing::error!(error = %e, "the metrics endpoint stopped");
+		}
+	});
+
+	let net_key = keys::load(&config.network_key)?;
+	let (node, mut net_events) =
+		Node::start(net_key, NodeConfig { listen: config.listen.clone(), ..NodeConfig::default() }).await?;
+	let public = published_addresses(&config.public, node.listen_addrs())?;
+	tracing::info!(peer_id = %node.peer_id(), addresses = ?public, "listening");
+	tokio::spawn(async move { while net_events.recv().await.is_some() {} });
+
+	let profile = profile(&report, resource_hash, &node.peer_id(), &public, config.slots)?;
+	register(&chain, &signer, &profile, config.stake, config.slots).await?;
+
+	let (stop_all, shutdown) = watch::channel(false);
+	let worker = Arc::new(Worker {
+		host: Arc::new(HostContext { genesis: chain.genesis_hash(), me, metrics, receipts: store }),
+		peer_id: node.peer_id(),
+		chain,
+		signer,
+		me,
+		slots: config.slots,
+		renderer,
+		hosted: Mutex::new(HashMap::new()),
+		strikes: Mutex::new(HashMap::new()),
+		node,
+		shutdown,
+	});
+
+	// Sessions a previous run hosted and never saw end: settle them on their latest receipt.
+	for session in worker.host.receipts.open_sessions() {
+		tracing::info!(session, "settling a session left open by the last run");
+		let w = worker.clone();
+		tokio::spawn(async move { w.settle(session).await });
+	}
+
+	let heartbeat = tokio::spawn(worker.clone().heartbeats());
+	let follow = tokio::spawn(worker.clone().follow());
+	let incoming = worker.node.accept_sessions()?;
+	let w = worker.clone();
+	let accept = tokio::spawn(host::for_each_incoming(incoming, move |peer, stream| w.clone().on_stream(peer, stream)));
+
+	wait_for_signal().await;
+	tracing::info!("stopping: ending hosted sessions");
+	let _ = stop_all.send(true);
+	for h in worker.hosted.lock().map(|h| h.values().map(|h| h.stop.clone()).collect::<Vec<_>>()).unwrap_or_default() {
+		let _ = h.send(true);
+	}
+	// Hosted sessions settle on their own tasks; give them time to reach the chain.
+	for _ in 0..120 {
+		if worker.hosted.lock().map(|h| h.is_empty()).unwrap_or(true) {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	heartbeat.abort();
+	follow.abort();
+	accept.abort();
+	Ok(())
+}
+
+async fn wait_for_signal() {
+	#[cfg(unix)]
+	{
+		let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+			Ok(t) => t,
+			Err(_) => {
+				let _ = tokio::signal::ctrl_c().await;
+				return;
+			},
+		};
+		tokio::select! {
+			_ = tokio::signal::ctrl_c() => {},
+			_ = term.recv() => {},
+		}
+	}
+	#[cfg(not(unix))]
+	let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The addresses to publish: the configured ones, else the bound listen addresses that others
+/// can dial (not `0.0.0.0` or `::`).
+fn published_addresses(configured: &[Multiaddr], bound: &[Multiaddr]) -> Result<Vec<Multiaddr>> {
+	use pgt_net::libp2p::multiaddr::Protocol;
+	if !configured.is_empty() {
+		return Ok(configured.to_vec());
+	}
+	let dialable: Vec<_> = bound
+		.iter()
+		.filter(|a| {
+			!a.iter().any(|p| match p {
+				Protocol::Ip4(ip) => ip.is_unspecified(),
+				Protocol::Ip6(ip) => ip.is_unspecified(),
+				_ => false,
+			})
+		})
+		.cloned()
+		.collect();
+	if dialable.is_empty() {
+		bail!("listening on unspecified addresses only ({bound:?}): give `public` addresses players can dial");
+	}
+	Ok(dialable)
+}
+
+/// The profile this machine registers with.
+fn profile(
+	report: &machine::MachineReport,
+	resource_hash: [u8; 32],
+	peer_id: &PeerId,
+	public: &[Multiaddr],
+	slots: u16,
+) -> Result<HardwareProfile> {
+	let mut gpu = report.gpu_model.as_bytes().to_vec();
+	gpu.truncate(pgt_primitives::contributors::MAX_GPU_MODEL_LEN as usize);
+	let addresses = public
+		.iter()
+		.take(pgt_primitives::contributors::MAX_ADDRESSES as usize)
+		.map(|a| a.to_vec().try_into().map_err(|_| anyhow!("the address {a} is too long to publish")))
+		.collect::<Result<Vec<_>>>()?;
+	Ok(HardwareProfile {
+		cpu_cores: report.cpu_cores,
+		gpu_model: gpu.try_into().map_err(|_| anyhow!("GPU name too long"))?,
+		gpu_memory_mb: 0,
+		benchmark_score: report.score,
+		resource_hash: H256(resource_hash),
+		disk_gb: 0,
+		region: Region::Europe,
+		peer_id: peer_id.to_bytes().try_into().map_err(|_| anyhow!("peer id too long"))?,
+		addresses: addresses.try_into().map_err(|_| anyhow!("too many addresses"))?,
+		max_sessions: slots,
+	})
+}
+
+/// Registers with `profile`, or brings an existing registration up to date (profile, stake,
+/// online).
+async fn register(
+	chain: &Chain,
+	signer: &Keypair,
+	profile: &HardwareProfile,
+	stake: Option<u64>,
+	slots: u16,
+) -> Result<()> {
+	let me = signer.public_key().0;
+	let at = chain.finalized().await?;
+	let min_stake: Balance = Chain::constant(&at, "Contributors", "MinStake")?;
+	let per_slot: Balance = Chain::constant(&at, "Contributors", "StakePerSlot")?;
+	let stake = match stake {
+		Some(pgt) => Balance::from(pgt) * PGT,
+		None => min_stake.max(per_slot * Balance::from(slots)),
+	};
+	match Chain::contributor(&at, &me).await? {
+		None => {
+			tracing::info!(stake = %pgt_primitives::FormattedPgt(stake), "registering");
+			chain.submit(&calls::register(profile, stake), signer, Wait::InBlock).await?;
+		},
+		Some(record) => {
+			if &record.profile != profile {
+				tracing::info!("updating the registered profile");
+				chain.submit(&calls::update_profile(profile), signer, Wait::InBlock).await?;
+			}
+			if record.stake < stake {
+				chain.submit(&calls::bond_extra(stake - record.stake), signer, Wait::InBlock).await?;
+			}
+			chain.submit(&calls::heartbeat(), signer, Wait::InBlock).await?;
+		},
+	}
+	tracing::info!("registered and online");
+	Ok(())
+}
+
+impl Worker {
+	/// Heartbeats often enough that the chain never marks this worker offline.
+	async fn heartbeats(self: Arc<Self>) {
+		let every = match self
+			.chain
+			.finalized()
+			.await
+			.and_then(|at| Chain::constant::<u32>(&at, "Contributors", "HeartbeatTimeout"))
+		{
+			Ok(blocks) => BLOCK_TIME * blocks / 4,
+			Err(_) => Duration::from_secs(60),
+		};
+		let mut tick = tokio::time::interval(every.max(Duration::from_secs(6)));
+		tick.tick().await;
+		loop {
+			tick.tick().await;
+			match self.chain.submit(&calls::heartbeat(), &self.signer, Wait::InBlock).await {
+				Ok(_) => self.host.metrics.heartbeats.inc(),
+				Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
+			}
+		}
+	}
+
+	/// Follows best blocks for sessions that name this worker, and for settlements of the ones
+	/// it hosts. Reconnects when the node's stream ends.
+	async fn follow(self: Arc<Self>) {
+		loop {
+			match self.chain.best_blocks().await {
+				Ok(blocks) => {
+					let mut blocks = Box::pin(blocks);
+					while let Some(block) = blocks.next().await {
+						match block {
+							Ok(b) => {
+								for e in &b.events {
+									self.clone().on_event(b.hash, e);
+								}
+							},
+							Err(e) => tracing::warn!(error = %e, "cannot read a block"),
+						}
+					}
+				},
+				Err(e) => tracing::warn!(error = %e, "cannot follow blocks"),
+			}
+			tokio::time::sleep(Duration::from_secs(5)).await;
+		}
+	}
+
+	fn on_event(self: Arc<Self>, block: [u8; 32], e: &RawEvent) {
+		if let Some(Ok(r)) = e.decode::<SessionRequested>("Sessions", "SessionRequested") {
+			if r.host == self.me {
+				tokio::spawn(self.consider(block, r.session));
+			}
+		} else if let Some(Ok((session, _host, next))) =
+			e.decode::<(SessionId, AccountId, Option<AccountId>)>("Sessions", "AcceptTimedOut")
+		{
+			if next == Some(self.me) {
+				tokio::spawn(self.consider(block, session));
+			}
+		} else if let Some(Ok(s)) = e.decode::<SessionSettled>("Sessions", "SessionSettled") {
+			if let Some(h) = self.hosted.lock().ok().and_then(|h| h.get(&s.session).map(|h| h.stop.clone())) {
+				let _ = h.send(true);
+			}
+		}
+	}
+
+	/// Accepts `session` if it awaits this worker at `block` and a slot is free.
+	async fn consider(self: Arc<Self>, block: [u8; 32], session: SessionId) {
+		let record = match self.chain.at(block).await {
+			Ok(at) => Chain::session(&at, session).await,
+			Err(e) => Err(e),
+		};
+		let record = match record {
+			Ok(Some(r)) if r.awaits(&self.me) => r,
+			Ok(_) => return,
+			Err(e) => {
+				tracing::warn!(session, error = %e, "cannot read the session");
+				return;
+			},
+		};
+		let ticket = Ticket { session, player: record.player, seed: game_seed(&record.task.hash) };
+		{
+			let Ok(mut hosted) = self.hosted.lock() else { return };
+			if hosted.contains_key(&session) || hosted.len() >= usize::from(self.slots) {
+				return;
+			}
+			let (stop, _) = watch::channel(false);
+			hosted.insert(session, Hosted { ticket, streaming: false, stop });
+		}
+		match self.chain.submit(&calls::accept_session(session), &self.signer, Wait::InBlock).await {
+			Ok(_) => {
+				tracing::info!(session, player = %hex::encode(record.player), "accepted");
+				self.host.metrics.sessions_accepted.inc();
+				if let Err(e) = self.host.receipts.set_open(session, true) {
+					tracing::error!(session, error = %e, "cannot store the session");
+				}
+				// A player that never connects: end the session once its receipts would be late.
+				let w = self.clone();
+				tokio::spawn(async move {
+					tokio::time::sleep(HELLO_PATIENCE * 6).await;
+					let idle = w.hosted.lock().map(|h| h.get(&session).is_some_and(|h| !h.streaming)).unwrap_or(false);
+					if idle {
+						tracing::info!(session, "the player never connected; ending the session");
+						w.settle(session).await;
+					}
+				});
+			},
+			Err(e) => {
+				tracing::warn!(session, error = %e, "accepting failed");
+				if let Ok(mut h) = self.hosted.lock() {
+					h.remove(&session);
+				}
+			},
+		}
+	}
+
+	/// A peer opened a session stream: check its hello, then host.
+	async fn on_stream(self: Arc<Self>, peer: PeerId, mut stream: pgt_net::libp2p::Stream) {
+		if self.strikes.lock().map(|s| s.get(&peer).copied().unwrap_or(0) >= MAX_STRIKES).unwrap_or(false) {
+			return;
+		}
+		let hello = match host::read_hello(&mut stream, HELLO_PATIENCE).await {
+			Ok(h) => h,
+			Err(why) => return self.strike(peer, &why).await,
+		};
+		let claim = self.hosted.lock().ok().and_then(|mut hosted| {
+			let h = hosted.get_mut(&hello.session)?;
+			if h.streaming || hello.account != h.ticket.player {
+				return None;
+			}
+			h.streaming = true;
+			Some((h.ticket.clone(), h.stop.subscribe()))
+		});
+		let Some((ticket, stop)) = claim else {
+			return self.strike(peer, &format!("a hello for session {} it does not play here", hello.session)).await;
+		};
+		let fail = |why: &str| {
+			if let Ok(mut hosted) = self.hosted.lock() {
+				if let Some(h) = hosted.get_mut(&ticket.session) {
+					h.streaming = false;
+				}
+			}
+			why.to_string()
+		};
+		if hello.role != Role::Player || !hello.verify(&self.host.genesis, &peer.to_bytes(), &self.peer_id.to_bytes()) {
+			let why = fail("a hello it did not sign for this connection");
+			return self.strike(peer, &why).await;
+		}
+		let Some(video) = hello.video else {
+			let why = fail("a player's hello without video settings");
+			return self.strike(peer, &why).await;
+		};
+		let renderer = self.renderer;
+		let executor = match tokio::task::spawn_blocking(move || machine::open_executor(renderer)).await {
+			Ok(Ok(e)) => e,
+			_ => {
+				fail("no renderer");
+				return;
+			},
+		};
+		tracing::info!(session = ticket.session, %peer, ?video, "hosting");
+		self.host.metrics.sessions_hosting.inc();
+		let submitter = tokio::spawn(self.clone().submit_receipts(ticket.session));
+		let mut shutdown = self.shutdown.clone();
+		let mut stop = stop;
+		let (any_stop, any_stop_rx) = watch::channel(false);
+		let relay = tokio::spawn(async move {
+			tokio::select! {
+				_ = shutdown.wait_for(|s| *s) => {},
+				_ = stop.wait_for(|s| *s) => {},
+			}
+			let _ = any_stop.send(true);
+		});
+		let outcome = host::serve(self.host.clone(), ticket.clone(), video, executor, stream, any_stop_rx).await;
+		relay.abort();
+		submitter.abort();
+		self.host.metrics.sessions_hosting.dec();
+		if let Some((tick, hash, ball)) = outcome.last_state {
+			tracing::info!(session = ticket.session, tick, state = %hex::encode(hash), ?ball, "game over");
+		}
+		match &outcome.cause {
+			EndCause::ProtocolViolation(why) => self.strike(peer, why).await,
+			cause => tracing::info!(session = ticket.session, ?cause, "the session's stream ended"),
+		}
+		self.settle(ticket.session).await;
+	}
+
+	async fn strike(&self, peer: PeerId, why: &str) {
+		tracing::warn!(%peer, why, "dropping a peer that broke the protocol");
+		self.host.metrics.peers_dropped.inc();
+		if let Ok(mut s) = self.strikes.lock() {
+			*s.entry(peer).or_default() += 1;
+		}
+		self.node.disconnect(peer).await;
+	}
+
+	/// Submits the session's latest receipt whenever a newer one than the chain's has come.
+	async fn submit_receipts(self: Arc<Self>, session: SessionId) {
+		let mut every = tokio::time::interval(RECEIPT_SUBMIT_EVERY);
+		every.tick().await;
+		loop {
+			every.tick().await;
+			if let Err(e) = self.submit_latest_receipt(session).await {
+				tracing::warn!(session, error = %e, "cannot submit the latest receipt");
+			}
+		}
+	}
+
+	/// Submits the latest stored receipt if the chain has an older one. `Ok(false)` when there
+	/// was nothing to submit (none, or the session is gone).
+	async fn submit_latest_receipt(&self, session: SessionId) -> Result<bool> {
+		let Some(latest) = self.host.receipts.latest(session) else { return Ok(false) };
+		let at = self.chain.finalized().await?;
+		let Some(record) = Chain::session(&at, session).await? else { return Ok(false) };
+		let on_chain = record.served_by(&self.me).map(|s| (s.seconds_served, s.counter)).unwrap_or((0, 0));
+		if (latest.receipt.seconds_served, latest.receipt.counter) <= on_chain {
+			return Ok(false);
+		}
+		let call = calls::submit_receipt(session, &latest.receipt, &latest.signature);
+		self.chain.submit(&call, &self.signer, Wait::InBlock).await?;
+		self.host.metrics.receipts_submitted.inc();
+		tracing::info!(
+			session,
+			served = latest.receipt.seconds_served,
+			paused = latest.receipt.seconds_paused,
+			"receipt submitted"
+		);
+		Ok(true)
+	}
+
+	/// Ends `session` on its latest receipt and reports the settlement (unless the player ended
+	/// it first).
+	async fn settle(&self, session: SessionId) {
+		if let Err(e) = self.submit_latest_receipt(session).await {
+			tracing::warn!(session, error = %e, "cannot submit the final receipt");
+		}
+		let still_live = match self.chain.finalized().await {
+			Ok(at) => Chain::session(&at, session).await.map(|s| s.is_some()).unwrap_or(true),
+			Err(_) => true,
+		};
+		let mut reported = false;
+		if still_live {
+			match self.chain.submit(&calls::end_session(session), &self.signer, Wait::Finalized).await {
+				Ok(included) => {
+					if let Ok(s) = included.event::<SessionSettled>("Sessions", "SessionSettled") {
+						self.report_settlement(&s);
+						reported = true;
+					}
+				},
+				Err(e) => tracing::info!(session, error = %e, "not ended here (the player may have ended it)"),
+			}
+		}
+		if !reported {
+			if let Ok(at) = self.chain.finalized().await {
+				if let Ok(Some(csu)) = Chain::csu(&at, session).await {
+					self.report_settlement(&SessionSettled { session, csu });
+				}
+			}
+		}
+		if let Err(e) = self.host.receipts.set_open(session, false) {
+			tracing::error!(session, error = %e, "cannot store the session's end");
+		}
+		if let Ok(mut h) = self.hosted.lock() {
+			h.remove(&session);
+		}
+	}
+
+	fn report_settlement(&self, s: &SessionSettled) {
+		let Some(share) = s.csu.shares.iter().find(|share| share.contributor == self.me) else { return };
+		self.host.metrics.sessions_settled.inc();
+		self.host.metrics.earned_plancks.inc_by(u64::try_from(share.earned).unwrap_or(u64::MAX));
+		tracing::info!(
+			session = s.session,
+			served = share.seconds_served,
+			paused = share.seconds_paused,
+			billed = share.seconds_billed,
+			earned = %pgt_primitives::FormattedPgt(share.earned),
+			"settled"
+		);
+	}
+}

@@ -1,0 +1,184 @@
+//! The hosted game: 60 ticks a second from the player's inputs, a frame rendered and encoded
+//! at the session's frame rate, on a thread of its own (rendering is CPU or GPU bound and must
+//! not stall the network).
+//!
+//! Only the newest frame is ever handed on (a `watch` channel holds one): when the network is
+//! slower than the renderer, older frames are dropped, never queued.
+
+use crate::encode::{FrameEncoder, FrameMeta};
+use pgt_compute::{game::GameState, physics, Executor};
+use pgt_net::{message::Tick, Frame, Input, Video};
+use std::{
+	collections::BTreeMap,
+	sync::{
+		atomic::{AtomicBool, AtomicU64, Ordering},
+		mpsc, Arc, Mutex,
+	},
+	time::{Duration, Instant},
+};
+use tokio::sync::watch;
+
+/// Ticks a second.
+pub const TICK_RATE: u64 = pgt_compute::game::TICK_RATE as u64;
+
+/// Inputs waiting for their tick, at most; more are dropped (a player can't make the host
+/// buffer without bound).
+pub const MAX_PENDING_INPUTS: usize = 256;
+
+/// An input more than this many ticks ahead of the game is applied as if it were due now.
+pub const MAX_INPUT_LEAD_TICKS: Tick = 10 * TICK_RATE;
+
+/// The session clock: ticks and microseconds since the host started the session's game.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionClock {
+	start: Instant,
+}
+
+impl SessionClock {
+	/// A clock starting now.
+	pub fn start() -> SessionClock {
+		SessionClock { start: Instant::now() }
+	}
+
+	/// Microseconds since the start.
+	pub fn now_us(&self) -> u64 {
+		self.start.elapsed().as_micros().try_into().unwrap_or(u64::MAX)
+	}
+
+	/// The tick due now.
+	pub fn due_tick(&self) -> Tick {
+		self.now_us().saturating_mul(TICK_RATE) / 1_000_000
+	}
+
+	/// When tick `tick` is due.
+	pub fn tick_at(&self, tick: Tick) -> Instant {
+		self.start + Duration::from_micros(tick.saturating_mul(1_000_000) / TICK_RATE)
+	}
+}
+
+/// The game's state after a tick, as logged: (tick, state hash, ball position).
+pub type StateSummary = (Tick, [u8; 32], [f32; 3]);
+
+/// What the game loop shares with the session's network side.
+#[derive(Default)]
+pub struct LoopStatus {
+	/// The last tick simulated.
+	pub tick: AtomicU64,
+	/// Frames rendered.
+	pub frames: AtomicU64,
+	/// Set to stop the loop.
+	pub stop: AtomicBool,
+	/// Every change of keys applied: (tick, keys, seq). The log a backup replays and a test
+	/// re-simulates.
+	pub applied: Mutex<Vec<(Tick, u8, u32)>>,
+	/// The state after the last tick: (tick, state hash, ball position).
+	pub last_state: Mutex<Option<StateSummary>>,
+}
+
+/// The game loop's settings.
+pub struct LoopConfig {
+	/// The seed of the session's first state.
+	pub seed: u64,
+	/// The frames the player asked for.
+	pub video: Video,
+	/// The session clock.
+	pub clock: SessionClock,
+}
+
+/// Runs the game until `status.stop` is set or the frame receiver is gone. Meant for a thread
+/// of its own ([`std::thread::spawn`]).
+pub fn run(
+	config: LoopConfig,
+	mut executor: Executor,
+	inputs: mpsc::Receiver<Input>,
+	frames: watch::Sender<Option<Arc<Frame>>>,
+	status: Arc<LoopStatus>,
+	on_frame: impl Fn(&Frame, Duration, Duration),
+) {
+	let encoder = match config.video.encoding {
+		pgt_net::Encoding::Jpeg => FrameEncoder::jpeg(crate::encode::DEFAULT_JPEG_QUALITY),
+		pgt_net::Encoding::Raw => FrameEncoder::raw(),
+	};
+	let Video { width, height, fps, .. } = config.video;
+	let frame_interval = Duration::from_secs(1) / u32::from(fps.clamp(1, Video::MAX_FPS));
+	let clock = config.clock;
+	let mut state = GameState::new(config.seed);
+	let mut pending: BTreeMap<(Tick, u32), u8> = BTreeMap::new();
+	let (mut keys, mut last_seq) = (0u8, 0u32);
+	let mut number = 0u64;
+	let mut next_frame = Instant::now();
+	let mut rgba = Vec::new();
+	while !status.stop.load(Ordering::Relaxed) && !frames.is_closed() {
+		// Inputs: keyed by (tick, seq), so two for one tick apply in the order sent.
+		while let Ok(input) = inputs.try_recv() {
+			if pending.len() >= MAX_PENDING_INPUTS {
+				tracing::debug!("input queue full; input dropped");
+				continue;
+			}
+			let lead_limit = Tick::from(state.tick) + MAX_INPUT_LEAD_TICKS;
+			pending.insert((input.tick.min(lead_limit), input.seq), input.keys);
+		}
+		let due = clock.due_tick();
+		let mut stepped = false;
+		while Tick::from(state.tick) < due {
+			let next = Tick::from(state.tick) + 1;
+			while let Some(entry) = pending.first_entry() {
+				if entry.key().0 > next {
+					break;
+				}
+				let ((_, seq), k) = entry.remove_entry();
+				if k != keys {
+					status.applied.lock().map(|mut log| log.push((next, k, seq))).ok();
+				}
+				keys = k;
+				last_seq = seq;
+			}
+			state = physics::step(&state, keys);
+			stepped = true;
+		}
+		if stepped {
+			status.tick.store(state.tick.into(), Ordering::Relaxed);
+			if let Ok(mut last) = status.last_state.lock() {
+				*last = Some((state.tick.into(), state.hash().0, state.ball.pos));
+			}
+		}
+		let now = Instant::now();
+		if now >= next_frame {
+			let started = Instant::now();
+			let hash = executor.insert_state(state.clone());
+			let frame_number = u32::try_from(number).unwrap_or(u32::MAX);
+			if let Err(e) = executor.render_frame(&hash, frame_number, width, height, &mut rgba) {
+				tracing::error!(error = %e, "rendering failed; the session stops");
+				break;
+			}
+			let rendered_at_us = clock.now_us();
+			let render_time = started.elapsed();
+			let meta = FrameMeta { number, tick: state.tick.into(), rendered_at_us, last_input_seq: last_seq };
+			match encoder.frame(&rgba, width, height, meta) {
+				Ok(frame) => {
+					let encode_time = started.elapsed() - render_time;
+					on_frame(&frame, render_time, encode_time);
+					if frames.send(Some(Arc::new(frame))).is_err() {
+						break;
+					}
+					number += 1;
+					status.frames.store(number, Ordering::Relaxed);
+				},
+				Err(e) => {
+					tracing::error!(error = %e, "encoding failed; the session stops");
+					break;
+				},
+			}
+			next_frame += frame_interval;
+			// Behind by more than a frame: skip ahead, never render a backlog.
+			if next_frame < Instant::now() {
+				next_frame = Instant::now() + frame_interval;
+			}
+		}
+		let wake = next_frame.min(clock.tick_at(Tick::from(state.tick) + 1));
+		let now = Instant::now();
+		if wake > now {
+			std::thread::sleep((wake - now).min(Duration::from_millis(5)));
+		}
+	}
+}

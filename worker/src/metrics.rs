@@ -1,0 +1,78 @@
+//! The worker's Prometheus metrics (served like the node's, by `substrate-prometheus-endpoint`).
+
+use polkadot_sdk::substrate_prometheus_endpoint::{
+	register, Counter, Gauge, Histogram, HistogramOpts, PrometheusError, Registry, U64,
+};
+use std::time::Duration;
+
+/// Every metric `pgt-worker` exports (names start with `pgt_worker_`).
+pub struct Metrics {
+	/// Sessions accepted on chain.
+	pub sessions_accepted: Counter<U64>,
+	/// Sessions hosted now.
+	pub sessions_hosting: Gauge<U64>,
+	/// Sessions ended (by whichever side) and settled.
+	pub sessions_settled: Counter<U64>,
+	/// Frames rendered.
+	pub frames_rendered: Counter<U64>,
+	/// Frames written to a player.
+	pub frames_sent: Counter<U64>,
+	/// Frame bytes written to players.
+	pub bytes_sent: Counter<U64>,
+	/// Seconds to render a frame.
+	pub render_seconds: Histogram,
+	/// Seconds to encode a frame.
+	pub encode_seconds: Histogram,
+	/// Valid receipts received.
+	pub receipts: Counter<U64>,
+	/// Receipts submitted on chain.
+	pub receipts_submitted: Counter<U64>,
+	/// Peers dropped for breaking the protocol.
+	pub peers_dropped: Counter<U64>,
+	/// Heartbeats sent.
+	pub heartbeats: Counter<U64>,
+	/// PGT earned in settled sessions, in plancks (after burn and treasury shares).
+	pub earned_plancks: Counter<U64>,
+}
+
+impl Metrics {
+	/// Creates the metrics and registers them with `registry`.
+	pub fn register(registry: &Registry) -> Result<Metrics, PrometheusError> {
+		let counter = |name: &str, help: &str| register(Counter::new(format!("pgt_worker_{name}"), help)?, registry);
+		let buckets = vec![0.001, 0.002, 0.004, 0.008, 0.016, 0.033, 0.066, 0.133, 0.266];
+		let histogram = |name: &str, help: &str| {
+			register(
+				Histogram::with_opts(HistogramOpts::new(format!("pgt_worker_{name}"), help).buckets(buckets.clone()))?,
+				registry,
+			)
+		};
+		Ok(Metrics {
+			sessions_accepted: counter("sessions_accepted_total", "Sessions accepted on chain")?,
+			sessions_hosting: register(Gauge::new("pgt_worker_sessions_hosting", "Sessions hosted now")?, registry)?,
+			sessions_settled: counter("sessions_settled_total", "Sessions ended and settled")?,
+			frames_rendered: counter("frames_rendered_total", "Frames rendered")?,
+			frames_sent: counter("frames_sent_total", "Frames written to players")?,
+			bytes_sent: counter("frame_bytes_sent_total", "Frame bytes written to players")?,
+			render_seconds: histogram("render_seconds", "Seconds to render a frame")?,
+			encode_seconds: histogram("encode_seconds", "Seconds to encode a frame")?,
+			receipts: counter("receipts_received_total", "Valid receipts received from players")?,
+			receipts_submitted: counter("receipts_submitted_total", "Receipts submitted on chain")?,
+			peers_dropped: counter("peers_dropped_total", "Peers dropped for breaking the protocol")?,
+			heartbeats: counter("heartbeats_total", "Heartbeats sent")?,
+			earned_plancks: counter("earned_plancks_total", "PGT earned in settled sessions, plancks")?,
+		})
+	}
+
+	/// A frame was rendered in `render` and encoded in `encode`.
+	pub fn frame_rendered(&self, _bytes: usize, render: Duration, encode: Duration) {
+		self.frames_rendered.inc();
+		self.render_seconds.observe(render.as_secs_f64());
+		self.encode_seconds.observe(encode.as_secs_f64());
+	}
+
+	/// A frame of `bytes` was written to a player.
+	pub fn frame_sent(&self, bytes: usize) {
+		self.frames_sent.inc();
+		self.bytes_sent.inc_by(bytes as u64);
+	}
+}
