@@ -111,6 +111,7 @@ pub struct AccountBalance {
 /// A connection to a node.
 pub struct Chain {
 	api: OnlineClient<PolkadotConfig>,
+	rpc: subxt::rpcs::RpcClient,
 	url: String,
 	/// One submission at a time, so nonces come in order.
 	submitting: Mutex<()>,
@@ -119,13 +120,32 @@ pub struct Chain {
 impl Chain {
 	/// Connects to the node at `url` (`ws://` or `wss://`).
 	pub async fn connect(url: &str) -> Result<Chain> {
-		let api = if url.starts_with("ws://") {
-			OnlineClient::<PolkadotConfig>::from_insecure_url(url).await
+		let rpc = if url.starts_with("ws://") {
+			subxt::rpcs::RpcClient::from_insecure_url(url).await
 		} else {
-			OnlineClient::<PolkadotConfig>::from_url(url).await
+			subxt::rpcs::RpcClient::from_url(url).await
 		}
 		.with_context(|| format!("cannot connect to the node at {url}"))?;
-		Ok(Chain { api, url: url.to_string(), submitting: Mutex::new(()) })
+		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
+			.await
+			.with_context(|| format!("cannot read the chain from the node at {url}"))?;
+		Ok(Chain { api, rpc, url: url.to_string(), submitting: Mutex::new(()) })
+	}
+
+	/// Connects to the node at `url`, trying again every 2 s for up to `patience` (a node that
+	/// is still starting).
+	pub async fn connect_patiently(url: &str, patience: Duration) -> Result<Chain> {
+		let deadline = tokio::time::Instant::now() + patience;
+		loop {
+			match Self::connect(url).await {
+				Ok(c) => return Ok(c),
+				Err(e) if tokio::time::Instant::now() >= deadline => return Err(e),
+				Err(e) => {
+					tracing::info!(error = %e, "waiting for the node");
+					tokio::time::sleep(Duration::from_secs(2)).await;
+				},
+			}
+		}
 	}
 
 	/// The node's address.
@@ -159,8 +179,17 @@ impl Chain {
 		let data = call.call_data(at.metadata_ref())?;
 		let mut tx = at.transactions();
 		let payload = checked_payload(&tx, call, &data)?;
+		// The next nonce as the node's pool sees it (the finalized block's would repeat the
+		// nonce of a transaction still on its way).
+		let account = subxt::utils::AccountId32(signer.public_key().0).to_string();
+		let nonce: u64 = self
+			.rpc
+			.request("system_accountNextIndex", subxt::rpcs::rpc_params![account])
+			.await
+			.context("cannot read the account's nonce")?;
+		let params = subxt::config::DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
 		let mut progress = tx
-			.sign_and_submit_then_watch_default(&payload, signer)
+			.sign_and_submit_then_watch(&payload, signer, params)
 			.await
 			.with_context(|| format!("the node refused {}", call.name()))?;
 		let in_block = tokio::time::timeout(SUBMIT_TIMEOUT, async {

@@ -1,5 +1,14 @@
-//! `pgt-player`, the player's client. Built so far: what a receipt says ([`billing`]). The
-//! binary (`pgt-player play`: host choice by latency, escrow, the browser view, receipts)
-//! follows in the modules to come.
+//! `pgt-player`, the player's client.
+//!
+//! - [`play`]: `pgt-player play`: choose a host by latency, pay into escrow, stream into the
+//!   page, sign receipts, settle;
+//! - [`discover`]: online candidates and their measured latency;
+//! - [`clock`]: the host's session clock, estimated from probes (latency figures);
+//! - [`billing`]: the receipt ledger (served and paused seconds);
+//! - [`web`]: the local page (loopback HTTP + WebSocket).
 
 pub mod billing;
+pub mod clock;
+pub mod discover;
+pub mod play;
+pub mod web;

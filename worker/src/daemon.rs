@@ -43,6 +43,8 @@ pub const HELLO_PATIENCE: Duration = Duration::from_secs(10);
 pub const RECEIPT_SUBMIT_EVERY: Duration = Duration::from_secs(30);
 /// Protocol violations after which a peer's streams are refused.
 pub const MAX_STRIKES: u32 = 3;
+/// How long a player that said bye has to settle its session before the host does.
+pub const PLAYER_SETTLES_WITHIN: Duration = Duration::from_secs(45);
 /// The chain's block time, for turning block counts into waits.
 pub const BLOCK_TIME: Duration = Duration::from_secs(6);
 
@@ -75,7 +77,7 @@ pub async fn run(config: RunConfig) -> Result<()> {
 	let uri = SecretUri::from_str(&config.suri).map_err(|e| anyhow!("`suri` is not a secret URI: {e}"))?;
 	let signer = Keypair::from_uri(&uri).map_err(|e| anyhow!("`suri`: {e}"))?;
 	let me = signer.public_key().0;
-	let chain = Chain::connect(&config.rpc).await?;
+	let chain = Chain::connect_patiently(&config.rpc, Duration::from_secs(120)).await?;
 	tracing::info!(rpc = %config.rpc, account = %hex::encode(me), "connected");
 
 	let renderer = config.renderer;
@@ -97,7 +99,7 @@ pub async fn run(config: RunConfig) -> Result<()> {
 	let metrics_addr = config.metrics;
 	tokio::spawn(async move {
 		if let Err(e) = init_prometheus(metrics_addr, registry).await {
-			tracing::error!(error = %e, "the metrics endpoint stopped");
+			tracing::error!(error = format!("{e:#}"), "the metrics endpoint stopped");
 		}
 	});
 
@@ -285,7 +287,7 @@ impl Worker {
 			tick.tick().await;
 			match self.chain.submit(&calls::heartbeat(), &self.signer, Wait::InBlock).await {
 				Ok(_) => self.host.metrics.heartbeats.inc(),
-				Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
+				Err(e) => tracing::warn!(error = format!("{e:#}"), "heartbeat failed"),
 			}
 		}
 	}
@@ -304,11 +306,11 @@ impl Worker {
 									self.clone().on_event(b.hash, e);
 								}
 							},
-							Err(e) => tracing::warn!(error = %e, "cannot read a block"),
+							Err(e) => tracing::warn!(error = format!("{e:#}"), "cannot read a block"),
 						}
 					}
 				},
-				Err(e) => tracing::warn!(error = %e, "cannot follow blocks"),
+				Err(e) => tracing::warn!(error = format!("{e:#}"), "cannot follow blocks"),
 			}
 			tokio::time::sleep(Duration::from_secs(5)).await;
 		}
@@ -342,7 +344,7 @@ impl Worker {
 			Ok(Some(r)) if r.awaits(&self.me) => r,
 			Ok(_) => return,
 			Err(e) => {
-				tracing::warn!(session, error = %e, "cannot read the session");
+				tracing::warn!(session, error = format!("{e:#}"), "cannot read the session");
 				return;
 			},
 		};
@@ -360,7 +362,7 @@ impl Worker {
 				tracing::info!(session, player = %hex::encode(record.player), "accepted");
 				self.host.metrics.sessions_accepted.inc();
 				if let Err(e) = self.host.receipts.set_open(session, true) {
-					tracing::error!(session, error = %e, "cannot store the session");
+					tracing::error!(session, error = format!("{e:#}"), "cannot store the session");
 				}
 				// A player that never connects: end the session once its receipts would be late.
 				let w = self.clone();
@@ -374,7 +376,7 @@ impl Worker {
 				});
 			},
 			Err(e) => {
-				tracing::warn!(session, error = %e, "accepting failed");
+				tracing::warn!(session, error = format!("{e:#}"), "accepting failed");
 				if let Ok(mut h) = self.hosted.lock() {
 					h.remove(&session);
 				}
@@ -450,6 +452,11 @@ impl Worker {
 			EndCause::ProtocolViolation(why) => self.strike(peer, why).await,
 			cause => tracing::info!(session = ticket.session, ?cause, "the session's stream ended"),
 		}
+		if outcome.cause == EndCause::PlayerLeft {
+			// A player that says bye settles the session itself; submitting the same receipt
+			// and end here too would only cost this worker the fees of failed calls.
+			self.wait_for_settlement(ticket.session, PLAYER_SETTLES_WITHIN).await;
+		}
 		self.settle(ticket.session).await;
 	}
 
@@ -469,7 +476,7 @@ impl Worker {
 		loop {
 			every.tick().await;
 			if let Err(e) = self.submit_latest_receipt(session).await {
-				tracing::warn!(session, error = %e, "cannot submit the latest receipt");
+				tracing::warn!(session, error = format!("{e:#}"), "cannot submit the latest receipt");
 			}
 		}
 	}
@@ -500,7 +507,7 @@ impl Worker {
 	/// it first).
 	async fn settle(&self, session: SessionId) {
 		if let Err(e) = self.submit_latest_receipt(session).await {
-			tracing::warn!(session, error = %e, "cannot submit the final receipt");
+			tracing::warn!(session, error = format!("{e:#}"), "cannot submit the final receipt");
 		}
 		let still_live = match self.chain.finalized().await {
 			Ok(at) => Chain::session(&at, session).await.map(|s| s.is_some()).unwrap_or(true),
@@ -515,7 +522,7 @@ impl Worker {
 						reported = true;
 					}
 				},
-				Err(e) => tracing::info!(session, error = %e, "not ended here (the player may have ended it)"),
+				Err(e) => tracing::info!(session, error = format!("{e:#}"), "not ended here (the player may have ended it)"),
 			}
 		}
 		if !reported {
@@ -526,10 +533,23 @@ impl Worker {
 			}
 		}
 		if let Err(e) = self.host.receipts.set_open(session, false) {
-			tracing::error!(session, error = %e, "cannot store the session's end");
+			tracing::error!(session, error = format!("{e:#}"), "cannot store the session's end");
 		}
 		if let Ok(mut h) = self.hosted.lock() {
 			h.remove(&session);
+		}
+	}
+
+	/// Waits up to `patience` for `session` to leave the finalized state.
+	async fn wait_for_settlement(&self, session: SessionId, patience: Duration) {
+		let deadline = tokio::time::Instant::now() + patience;
+		while tokio::time::Instant::now() < deadline {
+			if let Ok(at) = self.chain.finalized().await {
+				if matches!(Chain::session(&at, session).await, Ok(None)) {
+					return;
+				}
+			}
+			tokio::time::sleep(Duration::from_secs(2)).await;
 		}
 	}
 

@@ -42,6 +42,7 @@ fn main() -> anyhow::Result<()> {
 			tracing_subscriber::EnvFilter::try_from_default_env()
 				.unwrap_or_else(|_| "info,wgpu=warn,libp2p=warn".into()),
 		)
+		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
 		.with_writer(std::io::stderr)
 		.init();
 	match Cli::parse().command {
