@@ -3,10 +3,7 @@
 
 use anyhow::Result;
 use pgt_client::{chain::At, records::ContributorStatus, AccountId, Chain};
-use pgt_net::{
-	libp2p::multiaddr::Protocol,
-	Multiaddr, NetEvent, Node, PeerId,
-};
+use pgt_net::{libp2p::multiaddr::Protocol, Multiaddr, NetEvent, Node, PeerId};
 use pgt_primitives::{sessions::GameId, Balance, BlockNumber};
 use std::{collections::HashMap, time::Duration};
 use tokio::sync::mpsc;
@@ -73,7 +70,11 @@ pub fn with_peer(addr: Multiaddr, peer: PeerId) -> Multiaddr {
 /// Connects to every candidate and measures its ping round trip (median of
 /// [`PING_SAMPLES`]); returns them fastest first, unreachable ones dropped. `events` is the
 /// node's event stream (pings are read from it; everything else is passed over).
-pub async fn measure(node: &Node, events: &mut mpsc::Receiver<NetEvent>, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+pub async fn measure(
+	node: &Node,
+	events: &mut mpsc::Receiver<NetEvent>,
+	mut candidates: Vec<Candidate>,
+) -> Vec<Candidate> {
 	let mut reachable = HashMap::new();
 	for (i, c) in candidates.iter().enumerate() {
 		for addr in &c.addrs {
@@ -82,7 +83,9 @@ pub async fn measure(node: &Node, events: &mut mpsc::Receiver<NetEvent>, mut can
 					reachable.insert(peer, i);
 					break;
 				},
-				Ok(Ok(peer)) => tracing::warn!(%peer, expected = %c.peer, "a contributor's address answers with another peer id"),
+				Ok(Ok(peer)) => {
+					tracing::warn!(%peer, expected = %c.peer, "a contributor's address answers with another peer id")
+				},
 				Ok(Err(e)) => tracing::debug!(%addr, error = %e, "dial failed"),
 				Err(_) => tracing::debug!(%addr, "dial timed out"),
 			}

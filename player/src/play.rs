@@ -113,7 +113,8 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 		bail!("no online contributor with a free slot serves game {} now", args.game);
 	}
 	let key = NetworkKeypair::generate_ed25519();
-	let config = NodeConfig { listen: args.listen.clone(), ping_interval: Duration::from_millis(150), ..NodeConfig::default() };
+	let config =
+		NodeConfig { listen: args.listen.clone(), ping_interval: Duration::from_millis(150), ..NodeConfig::default() };
 	let (node, mut net_events) = Node::start(key, config).await?;
 	let candidates = discover::measure(&node, &mut net_events, candidates).await;
 	if candidates.is_empty() {
@@ -144,12 +145,14 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 	let session = requested.session;
 	println!("session {session} requested: {} in escrow", FormattedPgt(requested.escrow));
 	let (host, rate) = wait_for_acceptance(&chain, session).await?;
-	let host = chosen.iter().find(|c| c.account == host).cloned().ok_or_else(|| anyhow!("the host is not a candidate"))?;
+	let host =
+		chosen.iter().find(|c| c.account == host).cloned().ok_or_else(|| anyhow!("the host is not a candidate"))?;
 	println!("hosted by {} at {}/hour", hex::encode(host.account), FormattedPgt(rate));
 
 	// Connect and say hello.
 	let mut stream = node.open_session(host.peer).await?;
-	let mut hello = sign_hello(&signer, &genesis, session, Role::Player, &node.peer_id().to_bytes(), &host.peer.to_bytes());
+	let mut hello =
+		sign_hello(&signer, &genesis, session, Role::Player, &node.peer_id().to_bytes(), &host.peer.to_bytes());
 	hello.video = Some(video);
 	write_message(&mut stream, &SessionMessage::Hello(hello)).await?;
 
@@ -175,8 +178,20 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 	if let Err(e) = &outcome {
 		eprintln!("the stream ended: {e:#}");
 	}
-	let csu = settle(&chain, &signer, session, outcome.ok().flatten()).await?;
-	let text = settlement_text(&csu, &me);
+	let last = outcome.ok().flatten();
+	if let Some(r) = &last {
+		println!(
+			"last receipt: served {} s, paused {} s, frames {}, latency p50 {} ms, p95 {} ms, counter {}",
+			r.receipt.seconds_served,
+			r.receipt.seconds_paused,
+			r.receipt.frames,
+			r.receipt.latency_p50_ms,
+			r.receipt.latency_p95_ms,
+			r.receipt.counter
+		);
+	}
+	let csu = settle(&chain, &signer, session, last).await?;
+	let text = settlement_text(session, &csu, &me);
 	println!("{text}");
 	let _ = page.texts.send(serde_json::json!({ "t": "ended", "text": text }).to_string()).await;
 	tokio::time::sleep(Duration::from_millis(200)).await;
@@ -200,7 +215,9 @@ async fn wait_for_acceptance(chain: &Chain, session: SessionId) -> Result<(Accou
 	while let Some(block) = blocks.next().await {
 		let block = block?;
 		for e in &block.events {
-			if let Some(Ok((s, host, rate))) = e.decode::<(SessionId, AccountId, Balance)>("Sessions", "SessionAccepted") {
+			if let Some(Ok((s, host, rate))) =
+				e.decode::<(SessionId, AccountId, Balance)>("Sessions", "SessionAccepted")
+			{
 				if s == session {
 					spinner.finish_and_clear();
 					return Ok((host, rate));
@@ -246,8 +263,20 @@ struct SessionCtx<'a> {
 /// Streams until the player leaves, the host leaves, or `duration` is over. Returns the last
 /// signed receipt.
 async fn run_session(ctx: SessionCtx<'_>) -> Result<Option<pgt_net::SignedReceipt>> {
-	let SessionCtx { chain, signer, genesis, session, host, rate, max_latency_ms, headless, duration, page, mut net_events, stream } =
-		ctx;
+	let SessionCtx {
+		chain,
+		signer,
+		genesis,
+		session,
+		host,
+		rate,
+		max_latency_ms,
+		headless,
+		duration,
+		page,
+		mut net_events,
+		stream,
+	} = ctx;
 	let started = Instant::now();
 	let since_start_ms = move || started.elapsed().as_millis() as u64;
 	let (mut reader, mut writer) = stream.split();
@@ -378,7 +407,12 @@ async fn run_session(ctx: SessionCtx<'_>) -> Result<Option<pgt_net::SignedReceip
 
 /// Submits the last receipt (if it adds) and ends the session, or finds how the host ended it;
 /// returns the CSU record.
-async fn settle(chain: &Chain, signer: &Keypair, session: SessionId, last: Option<pgt_net::SignedReceipt>) -> Result<CsuRecord> {
+async fn settle(
+	chain: &Chain,
+	signer: &Keypair,
+	session: SessionId,
+	last: Option<pgt_net::SignedReceipt>,
+) -> Result<CsuRecord> {
 	if let Some(r) = last.filter(|r| r.receipt.seconds_served > 0) {
 		let call = calls::submit_receipt(session, &r.receipt, &r.signature);
 		if let Err(e) = chain.submit(&call, signer, Wait::InBlock).await {
@@ -403,7 +437,7 @@ async fn settle(chain: &Chain, signer: &Keypair, session: SessionId, last: Optio
 }
 
 /// What the player reads when the session is over.
-pub fn settlement_text(csu: &CsuRecord, me: &AccountId) -> String {
+pub fn settlement_text(session: SessionId, csu: &CsuRecord, me: &AccountId) -> String {
 	let mut s = format!(
 		"settled: paid {}, burned {}, treasury {}, refunded {}{}",
 		FormattedPgt(csu.paid),
@@ -423,6 +457,6 @@ pub fn settlement_text(csu: &CsuRecord, me: &AccountId) -> String {
 			FormattedPgt(share.earned)
 		));
 	}
-	s.push_str(&format!("\n  CSU record: Sessions.Csus, task package {:?}", csu.task.hash));
+	s.push_str(&format!("\n  CSU record: Sessions.Csus({session}), task package {:?}", csu.task.hash));
 	s
 }

@@ -545,3 +545,82 @@ fn development_genesis_has_the_dev_key_and_a_shield_goes_through() {
 		assert_eq!(Balances::balance(&pool), crate::EXISTENTIAL_DEPOSIT + 10 * PGT);
 	});
 }
+
+/// `pgt-client` repeats the two session records that are generic over the whole runtime; the
+/// real ones, encoded, must decode as its copies field for field.
+#[test]
+fn the_clients_session_records_decode_the_runtimes() {
+	use pallet_pgt_sessions::{CsuRecord, CsuShare, EndReason, Served, SessionInfo, SessionState, TaskPackage};
+	use pgt_primitives::{contributors::Requirements, sessions::ComplexityTier};
+	use polkadot_sdk::sp_core::H256;
+	let (alice, bob, charlie) = (
+		Sr25519Keyring::Alice.to_account_id(),
+		Sr25519Keyring::Bob.to_account_id(),
+		Sr25519Keyring::Charlie.to_account_id(),
+	);
+	let raw = |a: &AccountId| -> [u8; 32] { *<AccountId as AsRef<[u8; 32]>>::as_ref(a) };
+	let task = TaskPackage { hash: H256::repeat_byte(7), requested_at: 11, requested_at_ms: 12, expected_duration: 13 };
+	let mut served = Served::starting(bob.clone(), 99, H256::repeat_byte(9));
+	served.seconds_served = 30;
+	served.seconds_paused = 4;
+	served.frames = 900;
+	let info = SessionInfo::<Runtime> {
+		player: alice.clone(),
+		game: 0,
+		complexity: ComplexityTier::Standard,
+		requirements: Requirements { max_latency_ms: 80, min_cpu_cores: 2, ..Default::default() },
+		max_rate: 5 * PGT,
+		rate: 2 * PGT,
+		escrow: 5 * PGT,
+		task: task.clone(),
+		host: bob.clone(),
+		backups: vec![charlie.clone()].try_into().expect("one backup"),
+		standby: Default::default(),
+		state: SessionState::Active { since: 20, deadline: 70 },
+		served: vec![served].try_into().expect("one server"),
+	};
+	let record = pgt_client::SessionRecord::decode(&mut &info.encode()[..]).expect("decodes");
+	assert_eq!(record.player, raw(&alice));
+	assert_eq!(record.host, raw(&bob));
+	assert_eq!(record.backups, vec![raw(&charlie)]);
+	assert_eq!((record.requirements.max_latency_ms, record.rate, record.escrow), (80, 2 * PGT, 5 * PGT));
+	assert_eq!(record.task.hash, task.hash);
+	assert!(record.is_active());
+	assert_eq!(
+		record.served_by(&raw(&bob)).map(|s| (s.seconds_served, s.seconds_paused, s.frames)),
+		Some((30, 4, 900))
+	);
+
+	let share = CsuShare {
+		contributor: bob.clone(),
+		resource_hash: H256::repeat_byte(9),
+		seconds_served: 30,
+		seconds_paused: 4,
+		seconds_forfeited: 0,
+		seconds_uncommitted: 0,
+		seconds_billed: 26,
+		frames: 900,
+		paid: 1_000,
+		earned: 850,
+		receipt_hash: H256::repeat_byte(3),
+	};
+	let csu = CsuRecord::<Runtime> {
+		player: alice.clone(),
+		game: 0,
+		task,
+		ended_at: 80,
+		ended_at_ms: 81,
+		end_reason: EndReason::Player,
+		rate: 2 * PGT,
+		shares: vec![share].try_into().expect("one share"),
+		paid: 1_000,
+		burned: 100,
+		to_treasury: 50,
+		refunded: 7,
+	};
+	let record = pgt_client::CsuRecord::decode(&mut &csu.encode()[..]).expect("decodes");
+	assert_eq!((record.paid, record.burned, record.to_treasury, record.refunded), (1_000, 100, 50, 7));
+	assert_eq!(record.end_reason, EndReason::Player);
+	assert_eq!(record.shares[0].contributor, raw(&bob));
+	assert_eq!((record.shares[0].seconds_billed, record.shares[0].earned), (26, 850));
+}

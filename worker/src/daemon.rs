@@ -233,7 +233,7 @@ fn profile(
 }
 
 /// Registers with `profile`, or brings an existing registration up to date (profile, stake,
-/// online).
+/// online); waits for finality, so players reading finalized state see it.
 async fn register(
 	chain: &Chain,
 	signer: &Keypair,
@@ -252,17 +252,17 @@ async fn register(
 	match Chain::contributor(&at, &me).await? {
 		None => {
 			tracing::info!(stake = %pgt_primitives::FormattedPgt(stake), "registering");
-			chain.submit(&calls::register(profile, stake), signer, Wait::InBlock).await?;
+			chain.submit(&calls::register(profile, stake), signer, Wait::Finalized).await?;
 		},
 		Some(record) => {
 			if &record.profile != profile {
 				tracing::info!("updating the registered profile");
-				chain.submit(&calls::update_profile(profile), signer, Wait::InBlock).await?;
+				chain.submit(&calls::update_profile(profile), signer, Wait::Finalized).await?;
 			}
 			if record.stake < stake {
-				chain.submit(&calls::bond_extra(stake - record.stake), signer, Wait::InBlock).await?;
+				chain.submit(&calls::bond_extra(stake - record.stake), signer, Wait::Finalized).await?;
 			}
-			chain.submit(&calls::heartbeat(), signer, Wait::InBlock).await?;
+			chain.submit(&calls::heartbeat(), signer, Wait::Finalized).await?;
 		},
 	}
 	tracing::info!("registered and online");
@@ -446,7 +446,10 @@ impl Worker {
 		submitter.abort();
 		self.host.metrics.sessions_hosting.dec();
 		if let Some((tick, hash, ball)) = outcome.last_state {
-			tracing::info!(session = ticket.session, tick, state = %hex::encode(hash), ?ball, "game over");
+			// The inputs as `pgt-compute simulate --inputs` takes them, so anyone can replay the game.
+			let inputs = self.host.receipts.inputs(ticket.session).unwrap_or_default();
+			let inputs = inputs.iter().map(|(t, k, _)| format!("{t}:{k}")).collect::<Vec<_>>().join(",");
+			tracing::info!(session = ticket.session, seed = ticket.seed, tick, state = %hex::encode(hash), ?ball, inputs, "game over");
 		}
 		match &outcome.cause {
 			EndCause::ProtocolViolation(why) => self.strike(peer, why).await,
@@ -522,7 +525,9 @@ impl Worker {
 						reported = true;
 					}
 				},
-				Err(e) => tracing::info!(session, error = format!("{e:#}"), "not ended here (the player may have ended it)"),
+				Err(e) => {
+					tracing::info!(session, error = format!("{e:#}"), "not ended here (the player may have ended it)")
+				},
 			}
 		}
 		if !reported {

@@ -69,7 +69,8 @@ enum Cmd {
 		/// Ticks to simulate.
 		#[arg(long, default_value_t = 600)]
 		ticks: u32,
-		/// Player inputs, one hex digit pair per tick, repeated (for example `01020408`);
+		/// Player inputs, one hex digit pair per tick, repeated (for example `01020408`); key
+		/// changes `tick:keys,…` (for example `120:8,300:0`, as `pgt-worker` logs a session's);
 		/// `auto` for the autopilot.
 		#[arg(long, default_value = "auto")]
 		inputs: String,

@@ -16,6 +16,9 @@ pub enum Inputs {
 	Autopilot,
 	/// These inputs, one per tick, repeated (never empty).
 	Repeat(Vec<TickInput>),
+	/// Keys held from a tick on: (tick, keys), ticks ascending; none before the first.
+	/// What a host logs of a player's inputs (`pgt-worker`'s "game over" line).
+	Changes(Vec<(u32, TickInput)>),
 }
 
 impl Inputs {
@@ -24,6 +27,10 @@ impl Inputs {
 		match self {
 			Inputs::Autopilot => autopilot(state),
 			Inputs::Repeat(pattern) => pattern[index % pattern.len()],
+			Inputs::Changes(changes) => {
+				let tick = u32::try_from(index + 1).unwrap_or(u32::MAX);
+				changes.iter().take_while(|(t, _)| *t <= tick).last().map(|(_, k)| *k).unwrap_or(0)
+			},
 		}
 	}
 }
@@ -31,10 +38,23 @@ impl Inputs {
 impl FromStr for Inputs {
 	type Err = anyhow::Error;
 
-	/// `auto`, or hex byte pairs such as `01020408`.
+	/// `auto`; hex byte pairs such as `01020408`; or key changes `tick:keys,…` such as
+	/// `120:8,300:0` (decimal; keys held from that tick on).
 	fn from_str(inputs: &str) -> anyhow::Result<Inputs> {
 		if inputs == "auto" {
 			return Ok(Inputs::Autopilot);
+		}
+		if inputs.contains(':') {
+			let mut changes = Vec::new();
+			for pair in inputs.split(',') {
+				let (t, k) = pair.split_once(':').context("key changes are `tick:keys` pairs")?;
+				let change: (u32, TickInput) = (t.parse().context("a tick")?, k.parse().context("keys (0-255)")?);
+				if changes.last().is_some_and(|(last, _)| *last > change.0) {
+					bail!("key changes must be in tick order");
+				}
+				changes.push(change);
+			}
+			return Ok(Inputs::Changes(changes));
 		}
 		if !inputs.is_ascii() || !inputs.len().is_multiple_of(2) || inputs.is_empty() {
 			bail!("--inputs must be hex byte pairs, like 0102");
@@ -70,7 +90,13 @@ mod tests {
 	fn inputs_parse_as_auto_or_hex_pairs() {
 		assert_eq!("auto".parse::<Inputs>().unwrap(), Inputs::Autopilot);
 		assert_eq!("0105ff".parse::<Inputs>().unwrap(), Inputs::Repeat(vec![0x01, 0x05, 0xff]));
-		for bad in ["", "1", "0g", "é1", "010"] {
+		assert_eq!("2:8,5:0".parse::<Inputs>().unwrap(), Inputs::Changes(vec![(2, 8), (5, 0)]));
+		let changes = Inputs::Changes(vec![(2, 8), (5, 0)]);
+		let s = GameState::new(1);
+		// The i-th tick simulated produces tick i + 1.
+		let held: Vec<_> = (0..6).map(|i| changes.input(i, &s)).collect();
+		assert_eq!(held, [0, 8, 8, 8, 0, 0]);
+		for bad in ["", "1", "0g", "é1", "010", "5:1,2:0", "a:1", "1:256"] {
 			assert!(bad.parse::<Inputs>().is_err(), "{bad:?}");
 		}
 	}

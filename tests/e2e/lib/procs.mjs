@@ -1,0 +1,87 @@
+// Starts the real pgt-worker and pgt-player binaries for the end-to-end tests; their output goes
+// to log files that failing tests print.
+import { spawn, execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { nodeBinary, freePort, waitFor } from './node.mjs';
+
+/** A binary built next to pgt-node (`PGT_<NAME>_BIN` overrides). */
+export function binary(name) {
+  const env = `PGT_${name.replace('pgt-', '').toUpperCase()}_BIN`;
+  const bin = process.env[env] ?? join(dirname(nodeBinary()), name);
+  if (!existsSync(bin)) throw new Error(`${name} not found at ${bin}: build it with scripts/test or set ${env}`);
+  return bin;
+}
+
+function startProcess(bin, args, logPath, env = {}) {
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_BACKTRACE: '0', ...env } });
+  let stdout = '';
+  proc.stdout.on('data', (d) => { stdout += d; log.write(d); });
+  proc.stderr.pipe(log);
+  const handle = {
+    proc,
+    logPath,
+    exited: false,
+    exit: new Promise((resolve) => proc.once('close', (code, signal) => resolve({ code, signal }))),
+    stdout: () => stdout,
+    log: () => { try { return readFileSync(logPath, 'utf8'); } catch { return ''; } },
+    tail: (lines = 30) => handle.log().split('\n').slice(-lines).join('\n'),
+    async stop(signal = 'SIGINT', graceMs = 60_000) {
+      if (handle.exited) return handle.exit;
+      proc.kill(signal);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      const r = await handle.exit;
+      clearTimeout(timer);
+      return r;
+    },
+  };
+  proc.once('exit', () => { handle.exited = true; });
+  return handle;
+}
+
+/** Starts `pgt-worker run` for dev account `name` (`Bob`, …) against `node`; waits until it is
+ * registered and online. */
+export async function startWorker(node, name, dir, extraArgs = []) {
+  const wdir = join(dir, `worker-${name.toLowerCase()}`);
+  mkdirSync(wdir, { recursive: true });
+  const key = join(wdir, 'network.key');
+  if (!existsSync(key)) execFileSync(binary('pgt-worker'), ['key', 'generate', '--file', key]);
+  const port = await freePort();
+  const metrics = await freePort();
+  const w = startProcess(binary('pgt-worker'), [
+    'run', '--rpc', node.rpcUrl, '--suri', `//${name}`, '--network-key', key,
+    '--listen', `/ip4/127.0.0.1/udp/${port}/quic-v1`, '--data-dir', wdir,
+    '--metrics', `127.0.0.1:${metrics}`, '--renderer', 'cpu', ...extraArgs,
+  ], join(wdir, 'worker.log'));
+  w.name = name;
+  w.metricsUrl = `http://127.0.0.1:${metrics}/metrics`;
+  await waitFor(`${name}'s worker to register`, async () => {
+    if (w.exited) { const e = new Error(`${name}'s worker exited:\n${w.tail()}`); e.fatal = true; throw e; }
+    return w.log().includes('registered and online');
+  }, { timeoutMs: 180_000 });
+  return w;
+}
+
+/** Starts `pgt-player play` for `account`; resolves once it prints the page's URL. */
+export async function startPlayer(node, account, dir, extraArgs = []) {
+  const p = startProcess(binary('pgt-player'), [
+    'play', '--rpc', node.rpcUrl, '--account', account, '--http', '127.0.0.1:0', ...extraArgs,
+  ], join(dir, 'player.log'));
+  p.url = await waitFor('the player to serve its page', async () => {
+    if (p.exited) { const e = new Error(`the player exited:\n${p.tail()}`); e.fatal = true; throw e; }
+    return p.stdout().match(/open (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1];
+  }, { timeoutMs: 180_000 });
+  p.session = Number(p.stdout().match(/session (\d+) requested/)[1]);
+  return p;
+}
+
+/** A metric's value from a Prometheus text page (sum over labels), or undefined. */
+export async function metric(url, name) {
+  const text = await (await fetch(url)).text();
+  let sum;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum = (sum ?? 0) + Number(line.split(' ').pop());
+  }
+  return sum;
+}
