@@ -209,17 +209,7 @@ impl Chain {
 		.await
 		.map_err(|_| anyhow!("{} was not included within {SUBMIT_TIMEOUT:?}", call.name()))??;
 		let events = in_block.wait_for_success().await.with_context(|| format!("{} failed", call.name()))?;
-		let events = events
-			.iter()
-			.map(|e| {
-				let e = e?;
-				Ok(RawEvent {
-					pallet: e.pallet_name().to_string(),
-					name: e.event_name().to_string(),
-					fields: e.field_bytes().to_vec(),
-				})
-			})
-			.collect::<Result<Vec<_>, subxt::error::EventsError>>()?;
+		let events = raw_events(events.iter())?;
 		let block_hash = in_block.block_hash().0;
 		let block_number = self.api.at_block(in_block.block_hash()).await?.block_number();
 		tracing::debug!(call = %call.name(), block = block_number, "included");
@@ -329,18 +319,24 @@ impl Chain {
 			let block = block?;
 			let at = block.at().await?;
 			let events = at.events().fetch().await?;
-			let events = events
-				.iter()
-				.map(|e| {
-					let e = e?;
-					Ok(RawEvent {
-						pallet: e.pallet_name().to_string(),
-						name: e.event_name().to_string(),
-						fields: e.field_bytes().to_vec(),
-					})
-				})
-				.collect::<Result<Vec<_>, subxt::error::EventsError>>()?;
+			let events = raw_events(events.iter())?;
 			Ok(BlockEvents { number: block.number(), hash: block.hash().0, events })
 		}))
 	}
+}
+
+/// Events as [`RawEvent`]s.
+fn raw_events<'a>(
+	events: impl Iterator<Item = Result<subxt::events::Event<'a, PolkadotConfig>, subxt::error::EventsError>>,
+) -> Result<Vec<RawEvent>, subxt::error::EventsError> {
+	events
+		.map(|e| {
+			let e = e?;
+			Ok(RawEvent {
+				pallet: e.pallet_name().to_string(),
+				name: e.event_name().to_string(),
+				fields: e.field_bytes().to_vec(),
+			})
+		})
+		.collect()
 }
