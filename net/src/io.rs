@@ -55,3 +55,26 @@ pub async fn read_message<R: AsyncRead + Unpin, M: Message>(r: &mut R) -> Result
 	r.read_exact(&mut body).await?;
 	Ok(M::from_wire(&body)?)
 }
+
+/// Reads messages from `reader` on a task of its own and hands each (and the first error, last)
+/// to the returned channel, so a `select!` never cuts a message in half. The task ends at the
+/// first error or when the receiver is dropped; abort its handle to stop it sooner.
+pub fn spawn_reader<R, M>(
+	mut reader: R,
+) -> (tokio::sync::mpsc::Receiver<Result<M, ReadError>>, tokio::task::JoinHandle<()>)
+where
+	R: AsyncRead + Unpin + Send + 'static,
+	M: Message + Send + 'static,
+{
+	let (tx, rx) = tokio::sync::mpsc::channel(64);
+	let task = tokio::spawn(async move {
+		loop {
+			let m = read_message::<_, M>(&mut reader).await;
+			let end = m.is_err();
+			if tx.send(m).await.is_err() || end {
+				break;
+			}
+		}
+	});
+	(rx, task)
+}

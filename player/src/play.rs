@@ -17,7 +17,7 @@ use pgt_client::{
 	AccountId, Chain, Wait,
 };
 use pgt_net::{
-	io::{read_message, write_message},
+	io::{spawn_reader, write_message},
 	message::RECEIPT_PERIOD_SECS,
 	signed::{sign_hello, sign_receipt},
 	ByeReason, Encoding, Input, NetEvent, NetworkKeypair, Node, NodeConfig, Role, SessionMessage, Video,
@@ -279,17 +279,8 @@ async fn run_session(ctx: SessionCtx<'_>) -> Result<Option<pgt_net::SignedReceip
 	} = ctx;
 	let started = Instant::now();
 	let since_start_ms = move || started.elapsed().as_millis() as u64;
-	let (mut reader, mut writer) = stream.split();
-	let (msg_tx, mut msg_rx) = mpsc::channel(64);
-	let read_task = tokio::spawn(async move {
-		loop {
-			let m = read_message::<_, SessionMessage>(&mut reader).await;
-			let end = m.is_err();
-			if msg_tx.send(m).await.is_err() || end {
-				break;
-			}
-		}
-	});
+	let (reader, mut writer) = stream.split();
+	let (mut msg_rx, read_task) = spawn_reader::<_, SessionMessage>(reader);
 	// The network's other events are drained so the node never stalls.
 	tokio::spawn(async move { while net_events.recv().await.is_some() {} });
 

@@ -11,7 +11,7 @@ use crate::{
 use futures::{AsyncReadExt, StreamExt};
 use pgt_compute::Executor;
 use pgt_net::{
-	io::{read_message, write_message, ReadError},
+	io::{read_message, spawn_reader, write_message, ReadError},
 	message::{AccountId, MISSED_RECEIPTS_TO_END, RECEIPT_PERIOD_SECS},
 	ByeReason, Frame, SessionMessage, SignedReceipt, Video,
 };
@@ -105,19 +105,9 @@ pub async fn serve(
 			}
 		},
 	};
-	let (mut reader, mut writer) = stream.split();
-
+	let (reader, mut writer) = stream.split();
 	// The reader: one task, so a message is never cut by a timer.
-	let (msg_tx, mut msg_rx) = mpsc::channel::<Result<SessionMessage, ReadError>>(64);
-	let read_task = tokio::spawn(async move {
-		loop {
-			let m = read_message::<_, SessionMessage>(&mut reader).await;
-			let end = m.is_err();
-			if msg_tx.send(m).await.is_err() || end {
-				break;
-			}
-		}
-	});
+	let (mut msg_rx, read_task) = spawn_reader::<_, SessionMessage>(reader);
 
 	// The writer: the newest frame whenever there is one, replies in between, a heartbeat when
 	// idle.
