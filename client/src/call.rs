@@ -49,12 +49,13 @@ impl ScaleCall {
 pub mod calls {
 	use super::ScaleCall;
 	use crate::AccountId;
+	use pallet_pgt_work::{CommitmentId, Opening, WindowIndex};
 	use pgt_primitives::{
 		contributors::{HardwareProfile, Requirements},
 		sessions::{GameId, Receipt, SessionId},
 		Balance, Signature,
 	};
-	use polkadot_sdk::sp_core::sr25519;
+	use polkadot_sdk::sp_core::{sr25519, H256};
 
 	/// `Contributors.register(profile, stake)`.
 	pub fn register(profile: &HardwareProfile, stake: Balance) -> ScaleCall {
@@ -102,6 +103,32 @@ pub mod calls {
 	/// `Sessions.end_session(session)`.
 	pub fn end_session(session: SessionId) -> ScaleCall {
 		ScaleCall::new("Sessions", "end_session", (session,))
+	}
+
+	/// `Work.commit_work(session, window, root, task_count)`.
+	pub fn commit_work(session: SessionId, window: WindowIndex, root: H256, task_count: u32) -> ScaleCall {
+		ScaleCall::new("Work", "commit_work", (session, window, root, task_count))
+	}
+
+	/// `Work.open_leaves(commitment, openings)`.
+	pub fn open_leaves(commitment: CommitmentId, openings: &[Opening]) -> ScaleCall {
+		ScaleCall::new("Work", "open_leaves", (commitment, openings))
+	}
+
+	/// `Work.commit_verdicts(commitment, verdicts)`: the auditor's
+	/// [`pgt_primitives::work::verdict_commitment`].
+	pub fn commit_verdicts(commitment: CommitmentId, verdicts: H256) -> ScaleCall {
+		ScaleCall::new("Work", "commit_verdicts", (commitment, verdicts))
+	}
+
+	/// `Work.reveal_salt(commitment, salt)`.
+	pub fn reveal_salt(commitment: CommitmentId, salt: H256) -> ScaleCall {
+		ScaleCall::new("Work", "reveal_salt", (commitment, salt))
+	}
+
+	/// `Work.reveal_verdicts(commitment, output_hashes, nonce)`.
+	pub fn reveal_verdicts(commitment: CommitmentId, output_hashes: &[H256], nonce: H256) -> ScaleCall {
+		ScaleCall::new("Work", "reveal_verdicts", (commitment, output_hashes, nonce))
 	}
 }
 

@@ -3,7 +3,7 @@
 
 use crate::{
 	call::{checked_payload, ScaleCall},
-	records::{ContributorRecord, CsuRecord, SessionRecord},
+	records::{ContributorRecord, CsuRecord, Duty, SessionRecord},
 	AccountId,
 };
 use anyhow::{anyhow, Context, Result};
@@ -309,6 +309,18 @@ impl Chain {
 	/// The CSU record of the settled session `id` at `at`.
 	pub async fn csu(at: &At, id: SessionId) -> Result<Option<CsuRecord>> {
 		Self::storage(at, "Sessions", "Csus", id).await
+	}
+
+	/// What `who` must still do for its own commitments (open challenged leaves, reveal its
+	/// salt), oldest first: the view function `Work::open_challenges`.
+	pub async fn open_challenges(at: &At, who: &AccountId) -> Result<Vec<Duty>> {
+		Self::view(at, "Work", "open_challenges", AccountId32(*who)).await
+	}
+
+	/// What `who` must still do as an auditor (recompute and commit, reveal), oldest first, with
+	/// the opened leaves and states it recomputes from: the view function `Work::audit_duties`.
+	pub async fn audit_duties(at: &At, who: &AccountId) -> Result<Vec<Duty>> {
+		Self::view(at, "Work", "audit_duties", AccountId32(*who)).await
 	}
 
 	/// New best blocks with their events, from the current one on. Blocks of a fork the node

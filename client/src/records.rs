@@ -136,3 +136,46 @@ pub struct SessionSettled {
 	/// Its record.
 	pub csu: CsuRecord,
 }
+
+/// A worker's duty in work verification (`Work::open_challenges`, `Work::audit_duties`).
+pub type Duty = pallet_pgt_work::Duty<BlockNumber>;
+/// What a duty asks for.
+pub use pallet_pgt_work::{DutyKind, Verdict};
+
+/// `Work.WorkCommitted`: a contributor committed to a window of work.
+#[derive(Clone, Debug, PartialEq, Eq, Decode)]
+pub struct WorkCommitted {
+	/// The commitment.
+	pub commitment: pallet_pgt_work::CommitmentId,
+	/// Who did the work.
+	pub contributor: AccountId,
+	/// For which session.
+	pub session: pgt_primitives::sessions::SessionId,
+	/// In which window.
+	pub window: pallet_pgt_work::WindowIndex,
+	/// Merkle root of the task leaves.
+	pub root: H256,
+	/// Number of leaves.
+	pub task_count: u32,
+}
+
+/// `Work.Settled`: the audit of a commitment is decided.
+#[derive(Clone, Debug, PartialEq, Eq, Decode)]
+pub struct WorkSettled {
+	/// The commitment.
+	pub commitment: pallet_pgt_work::CommitmentId,
+	/// Who did the work.
+	pub contributor: AccountId,
+	/// The decision.
+	pub verdict: Verdict,
+	/// Stake slashed from the contributor.
+	pub slashed: Balance,
+	/// Seconds of session pay forfeited.
+	pub seconds_forfeited: u32,
+	/// Auditors in the majority.
+	pub rewarded: Vec<AccountId>,
+	/// Auditors in the minority or silent.
+	pub penalised: Vec<AccountId>,
+	/// Stake slashed from auditors.
+	pub auditors_slashed: Balance,
+}

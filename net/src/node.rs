@@ -318,7 +318,9 @@ async fn run(mut swarm: Swarm<Behaviour>, mut commands: mpsc::Receiver<Command>,
 						let _ = done.send(Ok(peer_id));
 					}
 					if num_established.get() == 1 {
-						let _ = events.send(NetEvent::Connected { peer: peer_id }).await;
+						// Never awaited: a slow consumer must not stall the swarm (and every
+						// session stream with it); an event it has no room for is dropped.
+						let _ = events.try_send(NetEvent::Connected { peer: peer_id });
 					}
 				},
 				SwarmEvent::OutgoingConnectionError { connection_id, error, .. } => {
@@ -327,7 +329,7 @@ async fn run(mut swarm: Swarm<Behaviour>, mut commands: mpsc::Receiver<Command>,
 					}
 				},
 				SwarmEvent::ConnectionClosed { peer_id, num_established: 0, .. } => {
-					let _ = events.send(NetEvent::Disconnected { peer: peer_id }).await;
+					let _ = events.try_send(NetEvent::Disconnected { peer: peer_id });
 				},
 				SwarmEvent::Behaviour(BehaviourEvent::Ping(ping::Event { peer, result: Ok(rtt), .. })) => {
 					let _ = events.try_send(NetEvent::Ping { peer, rtt });
@@ -336,8 +338,12 @@ async fn run(mut swarm: Swarm<Behaviour>, mut commands: mpsc::Receiver<Command>,
 					request_response::Event::Message { peer, message } => match message {
 						request_response::Message::Request { request, channel, .. } => {
 							let (respond, answer) = oneshot::channel();
-							if events.send(NetEvent::Request { peer, request, respond }).await.is_ok() {
+							// A request the consumer has no room for is dropped: the requester sees
+							// it fail, the swarm goes on.
+							if events.try_send(NetEvent::Request { peer, request, respond }).is_ok() {
 								answers.push(async move { (channel, answer.await) });
+							} else {
+								tracing::debug!(%peer, "event queue full; request dropped");
 							}
 						},
 						request_response::Message::Response { request_id, response } => {

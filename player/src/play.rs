@@ -2,14 +2,13 @@
 //! page, sign receipts, and settle when the player leaves.
 
 use crate::{
-	billing::Ledger,
-	clock::HostClock,
 	discover::{self, Candidate},
-	web::{self, PageEvent},
+	session::{self, SessionCtx},
+	web,
 };
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
-use futures::{AsyncReadExt, StreamExt};
+use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use pgt_client::{
 	call::calls,
@@ -17,20 +16,11 @@ use pgt_client::{
 	AccountId, Chain, Wait,
 };
 use pgt_net::{
-	io::{spawn_reader, write_message},
-	message::RECEIPT_PERIOD_SECS,
-	signed::{sign_hello, sign_receipt},
-	ByeReason, Encoding, Input, NetEvent, NetworkKeypair, Node, NodeConfig, Role, SessionMessage, Video,
+	io::write_message, signed::sign_hello, Encoding, NetworkKeypair, Node, NodeConfig, Role, SessionMessage, Video,
 };
 use pgt_primitives::{contributors::Requirements, sessions::SessionId, Balance, FormattedPgt, PGT};
-use std::{
-	net::SocketAddr,
-	str::FromStr,
-	sync::Arc,
-	time::{Duration, Instant},
-};
+use std::{net::SocketAddr, str::FromStr, sync::Arc, time::Duration};
 use subxt_signer::{sr25519::Keypair, SecretUri};
-use tokio::sync::mpsc;
 
 /// `pgt-player play`'s options.
 #[derive(Args, Clone, Debug)]
@@ -71,6 +61,12 @@ pub struct PlayArgs {
 	/// Name this host (an SS58 or hex account) instead of measuring candidates.
 	#[arg(long)]
 	pub host: Option<String>,
+	/// How many of the fastest candidates to name, in order (the first hosts; the rest take over
+	/// when it does not accept in time). Capped by the chain's `MaxCandidates`. Every named
+	/// contributor is excluded from auditing the session, so on a network of a few workers name
+	/// fewer than all of them.
+	#[arg(long, default_value_t = 8)]
+	pub candidates: u32,
 	/// Count frames as drawn when they arrive, with no page (for measurements and tests).
 	#[arg(long)]
 	pub headless: bool,
@@ -130,7 +126,8 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 		);
 	}
 	let max_candidates: u32 = Chain::constant(&at, "Sessions", "MaxCandidates")?;
-	let chosen: Vec<Candidate> = candidates.into_iter().take(max_candidates as usize).collect();
+	let chosen: Vec<Candidate> =
+		candidates.into_iter().take(max_candidates.min(args.candidates.max(1)) as usize).collect();
 	let max_rate = match args.max_rate {
 		Some(pgt) => (pgt * PGT as f64) as Balance,
 		None => chosen.iter().map(|c| c.rate).max().unwrap_or(0),
@@ -160,8 +157,8 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 	let mut page = web::serve(args.http).await?;
 	println!("open http://{}/ to play", page.addr);
 
-	let outcome = run_session(SessionCtx {
-		chain: chain.clone(),
+	let outcome = session::run(SessionCtx {
+		chain: Some(chain.clone()),
 		signer: &signer,
 		genesis,
 		session,
@@ -175,10 +172,13 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 		stream,
 	})
 	.await;
-	if let Err(e) = &outcome {
-		eprintln!("the stream ended: {e:#}");
-	}
-	let last = outcome.ok().flatten();
+	let last = match outcome {
+		Ok(end) => end.last,
+		Err(e) => {
+			eprintln!("the stream ended: {e:#}");
+			None
+		},
+	};
 	if let Some(r) = &last {
 		println!(
 			"last receipt: served {} s, paused {} s, frames {}, latency p50 {} ms, p95 {} ms, counter {}",
@@ -243,157 +243,6 @@ async fn wait_for_acceptance(chain: &Chain, session: SessionId) -> Result<(Accou
 	}
 	spinner.finish_and_clear();
 	bail!("the node stopped sending blocks")
-}
-
-struct SessionCtx<'a> {
-	chain: Arc<Chain>,
-	signer: &'a Keypair,
-	genesis: [u8; 32],
-	session: SessionId,
-	host: AccountId,
-	rate: Balance,
-	max_latency_ms: u16,
-	headless: bool,
-	duration: Option<Duration>,
-	page: &'a mut web::PageHandle,
-	net_events: mpsc::Receiver<NetEvent>,
-	stream: pgt_net::libp2p::Stream,
-}
-
-/// Streams until the player leaves, the host leaves, or `duration` is over. Returns the last
-/// signed receipt.
-async fn run_session(ctx: SessionCtx<'_>) -> Result<Option<pgt_net::SignedReceipt>> {
-	let SessionCtx {
-		chain,
-		signer,
-		genesis,
-		session,
-		host,
-		rate,
-		max_latency_ms,
-		headless,
-		duration,
-		page,
-		mut net_events,
-		stream,
-	} = ctx;
-	let started = Instant::now();
-	let since_start_ms = move || started.elapsed().as_millis() as u64;
-	let (reader, mut writer) = stream.split();
-	let (mut msg_rx, read_task) = spawn_reader::<_, SessionMessage>(reader);
-	// The network's other events are drained so the node never stalls.
-	tokio::spawn(async move { while net_events.recv().await.is_some() {} });
-
-	let mut ledger = Ledger::new(session, host, u32::from(max_latency_ms));
-	let mut clock = HostClock::default();
-	let mut latest: Option<pgt_net::SignedReceipt> = None;
-	let mut sent_at: std::collections::VecDeque<(u64, u64)> = Default::default(); // (frame, rendered_at_us)
-	let mut seq = 0u32;
-	let mut probe = tokio::time::interval(Duration::from_millis(250));
-	let mut receipt = tokio::time::interval(Duration::from_secs(RECEIPT_PERIOD_SECS));
-	receipt.tick().await;
-	let mut stats = tokio::time::interval(Duration::from_millis(500));
-	let mut balance = 0;
-	let mut balance_every = tokio::time::interval(Duration::from_secs(6));
-	let me = signer.public_key().0;
-	let ctrl_c = tokio::signal::ctrl_c();
-	tokio::pin!(ctrl_c);
-	let end_at = duration.map(|d| tokio::time::Instant::now() + d);
-	let over = async move {
-		match end_at {
-			Some(t) => tokio::time::sleep_until(t).await,
-			None => futures::future::pending().await,
-		}
-	};
-	tokio::pin!(over);
-	let mut page_seen = false;
-
-	let reason = loop {
-		tokio::select! {
-			m = msg_rx.recv() => match m {
-				Some(Ok(SessionMessage::Frame(frame))) => {
-					let rendered = frame.rendered_at_us;
-					if headless {
-						let now_ms = since_start_ms();
-						if let Some(lat) = clock.latency_ms(rendered, Instant::now()) { ledger.frame_drawn(now_ms, lat); }
-					} else {
-						sent_at.push_back((frame.number, rendered));
-						if sent_at.len() > 240 { sent_at.pop_front(); }
-						let _ = page.frames.send(Some(Arc::new(web::page_frame(&frame))));
-					}
-				},
-				Some(Ok(SessionMessage::ClockReply { probe_sent_us, host_us })) => clock.reply(probe_sent_us, host_us, Instant::now()),
-				Some(Ok(SessionMessage::Welcome { .. } | SessionMessage::Heartbeat { .. })) => {},
-				Some(Ok(SessionMessage::Bye(why))) => break format!("the host said bye ({why:?})"),
-				Some(Ok(other)) => break format!("the host broke the protocol: {other:?}"),
-				Some(Err(e)) => break format!("the stream failed: {e}"),
-				None => break "the stream closed".into(),
-			},
-			ev = page.events.recv() => match ev {
-				Some(PageEvent::Opened) => { page_seen = true; },
-				Some(PageEvent::Keys(keys)) => {
-					seq += 1;
-					let input = Input { tick: clock.host_tick(Instant::now()), keys, seq };
-					if write_message(&mut writer, &SessionMessage::Input(input)).await.is_err() { break "the stream failed".into(); }
-				},
-				Some(PageEvent::Drawn { number, at }) => {
-					if let Some(&(_, rendered)) = sent_at.iter().find(|(n, _)| *n == number) {
-						if let Some(lat) = clock.latency_ms(rendered, at) { ledger.frame_drawn(since_start_ms(), lat); }
-					}
-				},
-				Some(PageEvent::Closed) if page_seen => break "the page was closed".into(),
-				Some(PageEvent::Closed) | None => {},
-			},
-			_ = probe.tick() => {
-				let sent_us = clock.now_us(Instant::now());
-				if write_message(&mut writer, &SessionMessage::ClockProbe { sent_us }).await.is_err() { break "the stream failed".into(); }
-			},
-			_ = receipt.tick() => {
-				ledger.advance(since_start_ms());
-				let signed = sign_receipt(signer, &genesis, ledger.receipt());
-				if write_message(&mut writer, &SessionMessage::Receipt(signed.clone())).await.is_err() { break "the stream failed".into(); }
-				latest = Some(signed);
-			},
-			_ = balance_every.tick() => {
-				if let Ok(at) = chain.finalized().await {
-					if let Ok(b) = Chain::balance(&at, &me).await { balance = b.free; }
-				}
-			},
-			_ = stats.tick() => {
-				let billed = ledger.seconds_served().saturating_sub(ledger.seconds_paused());
-				let spent = rate.saturating_mul(Balance::from(billed)) / 3600;
-				let s = serde_json::json!({
-					"t": "stats",
-					"session": session,
-					"host": hex::encode(&host[..4]),
-					"p50_ms": ledger.latency().percentile(0.5),
-					"p95_ms": ledger.latency().percentile(0.95),
-					"rtt_ms": clock.rtt_ms(),
-					"served_s": ledger.seconds_served(),
-					"paused_s": ledger.seconds_paused(),
-					"spent": FormattedPgt(spent).to_string(),
-					"spent_plancks": spent.to_string(),
-					"balance": FormattedPgt(balance).to_string(),
-					"rate": FormattedPgt(rate).to_string(),
-				});
-				let _ = page.texts.try_send(s.to_string());
-			},
-			_ = &mut ctrl_c => break "Ctrl-C".into(),
-			_ = &mut over => break "the session's time is over".into(),
-		}
-	};
-	tracing::info!(session, %reason, "leaving");
-	// The final receipt, then bye.
-	ledger.advance(since_start_ms());
-	let last = sign_receipt(signer, &genesis, ledger.receipt());
-	let _ = write_message(&mut writer, &SessionMessage::Receipt(last.clone())).await;
-	let _ = write_message(&mut writer, &SessionMessage::Bye(ByeReason::PlayerLeft)).await;
-	let _ = futures::AsyncWriteExt::close(&mut writer).await;
-	read_task.abort();
-	if last.receipt.seconds_served > 0 || latest.is_none() {
-		latest = Some(last);
-	}
-	Ok(latest)
 }
 
 /// Submits the last receipt (if it adds) and ends the session, or finds how the host ended it;

@@ -11,6 +11,10 @@ pub type SessionId = u64;
 /// Identifies a game in the chain's catalogue.
 pub type GameId = u32;
 
+/// The reference game ("Block Rain", the arena `pgt-compute` runs and renders): in every chain's
+/// catalogue from genesis, and the game every micro-task of the reference worker names.
+pub const ARENA_GAME: GameId = 0;
+
 /// The domain tag every receipt signature starts with, so a receipt signature can never be
 /// mistaken for (or replayed as) a signature over anything else.
 pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"pgt/receipt/v1";

@@ -28,11 +28,18 @@ use serde_json::Value;
 
 /// State of a fresh chain built from a genesis preset of the real runtime.
 fn ext_from_preset(name: &str) -> TestExternalities {
+	ext_from_patched_preset(name, serde_json::json!({}))
+}
+
+/// State of a fresh chain built from a genesis preset with `extra` merged over it (what a chain
+/// spec's `genesis.runtimeGenesis.patch` adds).
+fn ext_from_patched_preset(name: &str, extra: Value) -> TestExternalities {
 	let patch = genesis_config_presets::get_preset(&name.into()).expect("preset exists");
 	let patch: Value = serde_json::from_slice(&patch).expect("preset is JSON");
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config");
 	// Presets are patches over the default config, merged as the chain-spec builder merges them.
 	json_merge(&mut config, patch);
+	json_merge(&mut config, extra);
 	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("preset decodes");
 	TestExternalities::new(config.build_storage().expect("genesis storage builds"))
 }
@@ -389,7 +396,7 @@ fn verification_parameters_keep_their_promises() {
 	// Each commitment asks AUDITORS_PER_LEAF auditors to recompute k tasks, and there are no
 	// more commitments than online contributors, so a contributor audits A × k tasks per window
 	// on average, against at least one whole frame per tick at 30 frames/s of its own.
-	let window_seconds: u32 = crate::configs::WindowSeconds::get();
+	let window_seconds: u32 = crate::configs::WINDOW_SECONDS;
 	let own_tasks = window_seconds * 30;
 	let audit_share = f64::from(AUDITORS_PER_LEAF * k) / f64::from(own_tasks);
 	println!(
@@ -466,8 +473,39 @@ fn a_commitment_can_exclude_everyone_in_its_session() {
 	let max_participants: u32 = <Runtime as pallet_pgt_work::Config>::MaxParticipants::get();
 	assert!(max_candidates < max_participants, "the player and every candidate fit");
 	// Paid without a commitment: exactly the two windows that can still be committed.
-	let allowance: u32 = <Runtime as pallet_pgt_sessions::Config>::UnverifiedAllowance::get();
-	assert_eq!(allowance, 2 * crate::configs::WindowSeconds::get());
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		let allowance: u32 = <Runtime as pallet_pgt_sessions::Config>::UnverifiedAllowance::get();
+		assert_eq!(allowance, 2 * crate::configs::WindowSeconds::get());
+	});
+}
+
+/// A dev or test chain may start with short verification windows (`work.windowLength` in its
+/// genesis) so tests reach a committed, audited window in seconds: the seconds a window covers,
+/// the fewest tasks it holds and the unverified allowance follow the length. Without it the
+/// runtime's 5-minute window holds, and nothing after genesis can change it.
+#[test]
+fn a_chain_spec_may_shorten_the_verification_window() {
+	use crate::configs::{MinTasksPerWindow, WindowLength, WindowSeconds, MIN_TASKS_PER_WINDOW, WINDOW_LENGTH};
+	use polkadot_sdk::frame_support::traits::Get;
+	let allowance = <Runtime as pallet_pgt_sessions::Config>::UnverifiedAllowance::get;
+	ext_from_preset(DEVELOPMENT).execute_with(|| {
+		assert_eq!(WindowLength::get(), WINDOW_LENGTH);
+		assert_eq!((WindowSeconds::get(), MinTasksPerWindow::get(), allowance()), (300, MIN_TASKS_PER_WINDOW, 600));
+		assert_eq!(pallet_pgt_work::Pallet::<Runtime>::window_of(WINDOW_LENGTH), 1);
+	});
+	let short = serde_json::json!({ "work": { "windowLength": 3 } });
+	ext_from_patched_preset(DEVELOPMENT, short).execute_with(|| {
+		assert_eq!(WindowLength::get(), 3);
+		// 3 blocks of 6 s: 18 s, at least 30 frames a second of one tile each, two windows paid
+		// without a commitment.
+		assert_eq!((WindowSeconds::get(), MinTasksPerWindow::get(), allowance()), (18, 540, 36));
+		assert_eq!(pallet_pgt_work::Pallet::<Runtime>::window_of(7), 2);
+		assert_eq!(pallet_pgt_work::GenesisWindowLength::<Runtime>::get(), Some(3));
+	});
+	// A window of no blocks is refused when the chain is built.
+	let zero = serde_json::json!({ "work": { "windowLength": 0 } });
+	let built = std::panic::catch_unwind(|| ext_from_patched_preset(DEVELOPMENT, zero));
+	assert!(built.is_err(), "a zero-length window must not build");
 }
 
 /// The dev genesis sets the INSECURE dev verifying key and endows the pool with the existential

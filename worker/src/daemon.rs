@@ -1,5 +1,8 @@
 //! `pgt-worker run`: measure, register, heartbeat, accept the sessions that name this worker,
-//! host them, submit their receipts and settle them.
+//! host them, submit their receipts and settle them; commit their work window by window, open
+//! what the chain challenges, and audit other workers when drawn ([`verification`]).
+
+mod verification;
 
 use crate::{
 	config::{RendererChoice, RunConfig},
@@ -7,14 +10,15 @@ use crate::{
 	keys,
 	machine::{self, Machine},
 	metrics::Metrics,
-	store::ReceiptStore,
+	store::Store,
+	work::WorkLog,
 };
 use anyhow::{anyhow, bail, Context, Result};
 use futures::StreamExt;
 use pgt_client::{
 	call::calls,
 	chain::{Chain, RawEvent},
-	records::{SessionRequested, SessionSettled},
+	records::{SessionRequested, SessionSettled, Verdict, WorkSettled},
 	AccountId, Wait,
 };
 use pgt_net::{Multiaddr, Node, NodeConfig, PeerId, Role};
@@ -29,9 +33,12 @@ use polkadot_sdk::{
 	substrate_prometheus_endpoint::{init_prometheus, Registry},
 };
 use std::{
-	collections::HashMap,
+	collections::{HashMap, HashSet},
 	str::FromStr,
-	sync::{Arc, Mutex},
+	sync::{
+		atomic::{AtomicBool, AtomicU64, Ordering},
+		Arc, Mutex,
+	},
 	time::Duration,
 };
 use subxt_signer::{sr25519::Keypair, SecretUri};
@@ -55,6 +62,8 @@ struct Hosted {
 	streaming: bool,
 	/// Tells its host loop to stop.
 	stop: watch::Sender<bool>,
+	/// The work its game logs, while it is being hosted.
+	work: Option<Arc<Mutex<WorkLog>>>,
 }
 
 /// Everything the worker's tasks share.
@@ -70,6 +79,16 @@ struct Worker {
 	strikes: Mutex<HashMap<PeerId, u32>>,
 	node: Node,
 	shutdown: watch::Receiver<bool>,
+	/// The chain's verification window, in blocks (`Work::WindowLength`).
+	window_length: u32,
+	/// Fewest leaves a window may commit (`Work::MinTasksPerWindow`).
+	min_tasks: u32,
+	/// The newest best block seen.
+	best: AtomicU64,
+	/// Set while a pass over the verification duties runs.
+	duties_running: AtomicBool,
+	/// Duties done whose calls the chain may not show yet: (commitment, kind).
+	duties_done: Mutex<HashSet<(u64, u8)>>,
 }
 
 /// Runs the worker until Ctrl-C (or SIGTERM).
@@ -93,7 +112,7 @@ pub async fn run(config: RunConfig) -> Result<()> {
 		"measured"
 	);
 
-	let store = ReceiptStore::open(&config.data_dir)?;
+	let store = Store::open(&config.data_dir)?;
 	let registry = Registry::new_custom(None, None)?;
 	let metrics = Arc::new(Metrics::register(&registry)?);
 	let metrics_addr = config.metrics;
@@ -113,9 +132,18 @@ pub async fn run(config: RunConfig) -> Result<()> {
 	let profile = profile(&report, resource_hash, &node.peer_id(), &public, config.slots)?;
 	register(&chain, &signer, &profile, config.stake, config.slots).await?;
 
+	let (window_length, min_tasks) = {
+		let at = chain.finalized().await?;
+		(
+			Chain::constant::<u32>(&at, "Work", "WindowLength")?,
+			Chain::constant::<u32>(&at, "Work", "MinTasksPerWindow")?,
+		)
+	};
+	tracing::info!(window_length, min_tasks, "verification windows");
+
 	let (stop_all, shutdown) = watch::channel(false);
 	let worker = Arc::new(Worker {
-		host: Arc::new(HostContext { genesis: chain.genesis_hash(), me, metrics, receipts: store }),
+		host: Arc::new(HostContext { genesis: chain.genesis_hash(), me, metrics, store }),
 		peer_id: node.peer_id(),
 		chain,
 		signer,
@@ -126,10 +154,15 @@ pub async fn run(config: RunConfig) -> Result<()> {
 		strikes: Mutex::new(HashMap::new()),
 		node,
 		shutdown,
+		window_length,
+		min_tasks,
+		best: AtomicU64::new(0),
+		duties_running: AtomicBool::new(false),
+		duties_done: Mutex::new(HashSet::new()),
 	});
 
 	// Sessions a previous run hosted and never saw end: settle them on their latest receipt.
-	for session in worker.host.receipts.open_sessions() {
+	for session in worker.host.store.open_sessions() {
 		tracing::info!(session, "settling a session left open by the last run");
 		let w = worker.clone();
 		tokio::spawn(async move { w.settle(session).await });
@@ -302,9 +335,12 @@ impl Worker {
 					while let Some(block) = blocks.next().await {
 						match block {
 							Ok(b) => {
+								self.best.fetch_max(b.number, Ordering::Relaxed);
 								for e in &b.events {
 									self.clone().on_event(b.hash, e);
 								}
+								self.cut_windows(b.number);
+								self.spawn_duties(b.hash);
 							},
 							Err(e) => tracing::warn!(error = format!("{e:#}"), "cannot read a block"),
 						}
@@ -331,6 +367,21 @@ impl Worker {
 			if let Some(h) = self.hosted.lock().ok().and_then(|h| h.get(&s.session).map(|h| h.stop.clone())) {
 				let _ = h.send(true);
 			}
+		} else if let Some(Ok(s)) = e.decode::<WorkSettled>("Work", "Settled") {
+			if s.contributor == self.me {
+				if s.verdict == Verdict::Honest {
+					self.host.metrics.windows_honest.inc();
+				} else if s.verdict.is_failure() {
+					self.host.metrics.windows_failed.inc();
+				}
+				tracing::info!(
+					commitment = s.commitment,
+					verdict = ?s.verdict,
+					slashed = %pgt_primitives::FormattedPgt(s.slashed),
+					auditors_agreeing = s.rewarded.len(),
+					"window judged"
+				);
+			}
 		}
 	}
 
@@ -355,13 +406,13 @@ impl Worker {
 				return;
 			}
 			let (stop, _) = watch::channel(false);
-			hosted.insert(session, Hosted { ticket, streaming: false, stop });
+			hosted.insert(session, Hosted { ticket, streaming: false, stop, work: None });
 		}
 		match self.chain.submit(&calls::accept_session(session), &self.signer, Wait::InBlock).await {
 			Ok(_) => {
 				tracing::info!(session, player = %hex::encode(record.player), "accepted");
 				self.host.metrics.sessions_accepted.inc();
-				if let Err(e) = self.host.receipts.set_open(session, true) {
+				if let Err(e) = self.host.store.set_open(session, true) {
 					tracing::error!(session, error = format!("{e:#}"), "cannot store the session");
 				}
 				// A player that never connects: end the session once its receipts would be late.
@@ -428,6 +479,12 @@ impl Worker {
 				return;
 			},
 		};
+		let work = Arc::new(Mutex::new(WorkLog::new(self.window_of(self.best.load(Ordering::Relaxed)))));
+		if let Ok(mut hosted) = self.hosted.lock() {
+			if let Some(h) = hosted.get_mut(&ticket.session) {
+				h.work = Some(work.clone());
+			}
+		}
 		tracing::info!(session = ticket.session, %peer, ?video, "hosting");
 		self.host.metrics.sessions_hosting.inc();
 		let submitter = tokio::spawn(self.clone().submit_receipts(ticket.session));
@@ -441,13 +498,21 @@ impl Worker {
 			}
 			let _ = any_stop.send(true);
 		});
-		let outcome = host::serve(self.host.clone(), ticket.clone(), video, executor, stream, any_stop_rx).await;
+		let outcome =
+			host::serve(self.host.clone(), ticket.clone(), video, executor, stream, work.clone(), any_stop_rx).await;
 		relay.abort();
 		submitter.abort();
+		if let Ok(mut hosted) = self.hosted.lock() {
+			if let Some(h) = hosted.get_mut(&ticket.session) {
+				h.work = None;
+			}
+		}
+		// What the session computed since the last window's end, committed while it still runs.
+		self.commit_rest(ticket.session, &work).await;
 		self.host.metrics.sessions_hosting.dec();
 		if let Some((tick, hash, ball)) = outcome.last_state {
 			// The inputs as `pgt-compute simulate --inputs` takes them, so anyone can replay the game.
-			let inputs = self.host.receipts.inputs(ticket.session).unwrap_or_default();
+			let inputs = self.host.store.inputs(ticket.session).unwrap_or_default();
 			let inputs = inputs.iter().map(|(t, k, _)| format!("{t}:{k}")).collect::<Vec<_>>().join(",");
 			tracing::info!(session = ticket.session, seed = ticket.seed, tick, state = %hex::encode(hash), ?ball, inputs, "game over");
 		}
@@ -487,7 +552,7 @@ impl Worker {
 	/// Submits the latest stored receipt if the chain has an older one. `Ok(false)` when there
 	/// was nothing to submit (none, or the session is gone).
 	async fn submit_latest_receipt(&self, session: SessionId) -> Result<bool> {
-		let Some(latest) = self.host.receipts.latest(session) else { return Ok(false) };
+		let Some(latest) = self.host.store.latest(session) else { return Ok(false) };
 		let at = self.chain.finalized().await?;
 		let Some(record) = Chain::session(&at, session).await? else { return Ok(false) };
 		let on_chain = record.served_by(&self.me).map(|s| (s.seconds_served, s.counter)).unwrap_or((0, 0));
@@ -537,7 +602,7 @@ impl Worker {
 				}
 			}
 		}
-		if let Err(e) = self.host.receipts.set_open(session, false) {
+		if let Err(e) = self.host.store.set_open(session, false) {
 			tracing::error!(session, error = format!("{e:#}"), "cannot store the session's end");
 		}
 		if let Ok(mut h) = self.hosted.lock() {

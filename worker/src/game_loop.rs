@@ -5,9 +5,13 @@
 //! Only the newest frame is ever handed on (a `watch` channel holds one): when the network is
 //! slower than the renderer, older frames are dropped, never queued.
 
-use crate::encode::{FrameEncoder, FrameMeta};
+use crate::{
+	encode::{FrameEncoder, FrameMeta},
+	work::WorkLog,
+};
 use pgt_compute::{game::GameState, physics, Executor};
 use pgt_net::{message::Tick, Frame, Input, Video};
+use pgt_primitives::work::{output_hash, TickInput, MAX_PHYSICS_TICKS};
 use std::{
 	collections::BTreeMap,
 	sync::{
@@ -83,6 +87,8 @@ pub struct LoopConfig {
 	pub video: Video,
 	/// The session clock.
 	pub clock: SessionClock,
+	/// Where every physics step and frame is logged as a micro-task (verifiable work).
+	pub work: Arc<Mutex<WorkLog>>,
 }
 
 /// Runs the game until `status.stop` is set or the frame receiver is gone. Meant for a thread
@@ -103,6 +109,16 @@ pub fn run(
 	let frame_interval = Duration::from_secs(1) / u32::from(fps.clamp(1, Video::MAX_FPS));
 	let clock = config.clock;
 	let mut state = GameState::new(config.seed);
+	// Verifiable work: the state of the last frame and the keys of every tick since, logged as
+	// one physics step at the next frame.
+	let mut step_start = state.clone();
+	let mut step_start_hash = step_start.hash();
+	let mut step_inputs: Vec<TickInput> = Vec::new();
+	let log_step = |start: &GameState, start_hash, inputs: &[TickInput], end_hash| {
+		if let Ok(mut work) = config.work.lock() {
+			work.record_step(start, start_hash, inputs, end_hash);
+		}
+	};
 	let mut pending: BTreeMap<(Tick, u32), u8> = BTreeMap::new();
 	let (mut keys, mut last_seq) = (0u8, 0u32);
 	let mut number = 0u64;
@@ -134,6 +150,13 @@ pub fn run(
 				last_seq = seq;
 			}
 			state = physics::step(&state, keys);
+			step_inputs.push(keys);
+			if step_inputs.len() == MAX_PHYSICS_TICKS as usize {
+				let end_hash = state.hash();
+				log_step(&step_start, step_start_hash, &step_inputs, end_hash);
+				(step_start, step_start_hash) = (state.clone(), end_hash);
+				step_inputs.clear();
+			}
 			stepped = true;
 		}
 		if stepped {
@@ -153,6 +176,11 @@ pub fn run(
 			}
 			let rendered_at_us = clock.now_us();
 			let render_time = started.elapsed();
+			if !step_inputs.is_empty() {
+				log_step(&step_start, step_start_hash, &step_inputs, hash);
+				(step_start, step_start_hash) = (state.clone(), hash);
+				step_inputs.clear();
+			}
 			let meta = FrameMeta { number, tick: state.tick.into(), rendered_at_us, last_input_seq: last_seq };
 			match encoder.frame(&rgba, width, height, meta) {
 				Ok(frame) => {
@@ -160,6 +188,10 @@ pub fn run(
 					on_frame(&frame, render_time, encode_time);
 					if frames.send(Some(Arc::new(frame))).is_err() {
 						break;
+					}
+					// The frame's leaf, hashed once the frame is on its way (not on its path).
+					if let Ok(mut work) = config.work.lock() {
+						work.record_frame(&state, hash, frame_number, width, height, output_hash(&rgba));
 					}
 					number += 1;
 					status.frames.store(number, Ordering::Relaxed);

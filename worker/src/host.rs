@@ -6,7 +6,8 @@
 use crate::{
 	game_loop::{self, LoopConfig, LoopStatus, SessionClock},
 	metrics::Metrics,
-	store::ReceiptStore,
+	store::Store,
+	work::WorkLog,
 };
 use futures::{AsyncReadExt, StreamExt};
 use pgt_compute::Executor;
@@ -17,7 +18,7 @@ use pgt_net::{
 };
 use pgt_primitives::sessions::SessionId;
 use std::{
-	sync::{atomic::Ordering, Arc},
+	sync::{atomic::Ordering, Arc, Mutex},
 	time::{Duration, Instant},
 };
 use tokio::sync::{mpsc, watch};
@@ -68,17 +69,19 @@ pub struct HostContext {
 	/// Metrics.
 	pub metrics: Arc<Metrics>,
 	/// Where receipts are kept.
-	pub receipts: ReceiptStore,
+	pub store: Store,
 }
 
 /// Hosts `ticket` on `stream` until the player leaves, stops signing, breaks the protocol, or
-/// `shutdown` turns true. `video` is what the player's hello asked for.
+/// `shutdown` turns true. `video` is what the player's hello asked for; every physics step and
+/// frame goes into `work`.
 pub async fn serve(
 	ctx: Arc<HostContext>,
 	ticket: Ticket,
 	video: Video,
 	executor: Executor,
 	stream: pgt_net::libp2p::Stream,
+	work: Arc<Mutex<WorkLog>>,
 	mut shutdown: watch::Receiver<bool>,
 ) -> Outcome {
 	let clock = SessionClock::start();
@@ -88,7 +91,7 @@ pub async fn serve(
 	let game = {
 		let status = status.clone();
 		let metrics = ctx.metrics.clone();
-		let config = LoopConfig { seed: ticket.seed, video, clock };
+		let config = LoopConfig { seed: ticket.seed, video, clock, work };
 		std::thread::Builder::new().name(format!("session-{}", ticket.session)).spawn(move || {
 			game_loop::run(config, executor, input_rx, frame_tx, status, |frame, render, encode| {
 				metrics.frame_rendered(frame.data.len(), render, encode)
@@ -148,7 +151,7 @@ pub async fn serve(
 	});
 
 	let receipt_patience = Duration::from_secs(RECEIPT_PERIOD_SECS * MISSED_RECEIPTS_TO_END + 1);
-	let mut latest = ctx.receipts.latest(ticket.session);
+	let mut latest = ctx.store.latest(ticket.session);
 	let mut last_receipt_at = Instant::now();
 	let mut check = tokio::time::interval(Duration::from_millis(500));
 	let cause = loop {
@@ -164,7 +167,7 @@ pub async fn serve(
 					},
 					SessionMessage::Receipt(r) => match check_receipt(&ctx, &ticket, latest.as_ref(), &r) {
 						Ok(()) => {
-							if let Err(e) = ctx.receipts.save(&r) {
+							if let Err(e) = ctx.store.save(&r) {
 								tracing::error!(session = ticket.session, error = %e, "cannot store a receipt");
 							}
 							ctx.metrics.receipts.inc();
@@ -199,7 +202,7 @@ pub async fn serve(
 	let _ = tokio::task::spawn_blocking(move || game.join()).await;
 	let last_state = status.last_state.lock().ok().and_then(|s| *s);
 	if let Ok(log) = status.applied.lock() {
-		ctx.receipts.save_inputs(ticket.session, &log);
+		ctx.store.save_inputs(ticket.session, &log);
 	}
 	Outcome { latest, cause, last_state }
 }

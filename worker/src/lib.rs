@@ -3,10 +3,13 @@
 //! - [`config`]: `run`'s options (TOML file, flags, environment);
 //! - [`keys`]: the worker's network identity;
 //! - [`machine`]: measuring the machine (renderer, benchmark score, resource hash);
-//! - [`daemon`]: `run` itself: register, heartbeat, accept, host, submit receipts, settle;
+//! - [`daemon`]: `run` itself: register, heartbeat, accept, host, submit receipts, settle,
+//!   commit windows, open challenges, audit;
 //! - [`host`] and [`game_loop`]: one hosted session: its stream, and the game at 60 ticks a second;
 //! - [`encode`]: frame encoding (JPEG, raw);
-//! - [`store`]: the embedded store (receipts, applied inputs, open sessions);
+//! - [`work`]: micro-task leaves, sealed windows, openings, and an auditor's recomputation;
+//! - [`store`]: the embedded store (receipts, applied inputs, open sessions, sealed windows,
+//!   commitments, an auditor's verdicts);
 //! - [`metrics`]: Prometheus metrics.
 
 pub mod config;
@@ -18,3 +21,4 @@ pub mod keys;
 pub mod machine;
 pub mod metrics;
 pub mod store;
+pub mod work;

@@ -33,6 +33,20 @@ pub struct Metrics {
 	pub heartbeats: Counter<U64>,
 	/// PGT earned in settled sessions, in plancks (after burn and treasury shares).
 	pub earned_plancks: Counter<U64>,
+	/// Windows of work committed on chain.
+	pub windows_committed: Counter<U64>,
+	/// Micro-tasks (leaves) in committed windows.
+	pub tasks_committed: Counter<U64>,
+	/// Challenged leaves opened.
+	pub challenges_opened: Counter<U64>,
+	/// This worker's windows the chain judged honest.
+	pub windows_honest: Counter<U64>,
+	/// This worker's windows the chain judged wrong or unopened.
+	pub windows_failed: Counter<U64>,
+	/// Audits of other workers' windows committed (verdicts recomputed and committed).
+	pub audits_committed: Counter<U64>,
+	/// Audits revealed.
+	pub audits_revealed: Counter<U64>,
 }
 
 impl Metrics {
@@ -60,6 +74,13 @@ impl Metrics {
 			peers_dropped: counter("peers_dropped_total", "Peers dropped for breaking the protocol")?,
 			heartbeats: counter("heartbeats_total", "Heartbeats sent")?,
 			earned_plancks: counter("earned_plancks_total", "PGT earned in settled sessions, plancks")?,
+			windows_committed: counter("windows_committed_total", "Windows of work committed on chain")?,
+			tasks_committed: counter("tasks_committed_total", "Micro-tasks in committed windows")?,
+			challenges_opened: counter("challenges_opened_total", "Challenged leaves opened")?,
+			windows_honest: counter("windows_honest_total", "Own windows judged honest")?,
+			windows_failed: counter("windows_failed_total", "Own windows judged wrong or unopened")?,
+			audits_committed: counter("audits_committed_total", "Audits of other workers' windows committed")?,
+			audits_revealed: counter("audits_revealed_total", "Audits revealed")?,
 		})
 	}
 

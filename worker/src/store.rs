@@ -1,11 +1,16 @@
 //! The worker's store (redb, an embedded ACID database in the data directory): what it needs to
 //! be paid after a crash. A receipt is committed to disk before the host counts it as received,
-//! so a restarted worker still holds the latest one its player signed.
+//! so a restarted worker still holds the latest one its player signed; a window's sealed work is
+//! on disk before its root is committed, so its challenges can be opened; an auditor's verdicts
+//! and nonce are on disk before it commits to them, so it can reveal them.
 
+use crate::work::WindowRecord;
 use anyhow::{Context, Result};
 use codec::{Decode, Encode};
+use pallet_pgt_work::{CommitmentId, WindowIndex};
 use pgt_net::SignedReceipt;
 use pgt_primitives::sessions::SessionId;
+use polkadot_sdk::sp_core::H256;
 use redb::{Database, ReadableTable, TableDefinition};
 use std::{path::Path, sync::Arc};
 
@@ -15,16 +20,23 @@ const RECEIPTS: TableDefinition<u64, &[u8]> = TableDefinition::new("receipts");
 const INPUTS: TableDefinition<u64, &[u8]> = TableDefinition::new("inputs");
 /// Session → `true` while it is hosted here and not yet ended on chain.
 const OPEN: TableDefinition<u64, bool> = TableDefinition::new("open");
+/// (session, window) → the sealed window (SCALE [`WindowRecord`]), until its salt is revealed.
+const WINDOWS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("windows");
+/// Commitment → the (session, window) it committed.
+const COMMITMENTS: TableDefinition<u64, (u64, u32)> = TableDefinition::new("commitments");
+/// Commitment audited here → SCALE `(Vec<H256>, H256)`: the output hashes and the nonce committed
+/// to, until they are revealed.
+const VERDICTS: TableDefinition<u64, &[u8]> = TableDefinition::new("verdicts");
 
 /// The store (cheap to clone).
 #[derive(Clone)]
-pub struct ReceiptStore {
+pub struct Store {
 	db: Arc<Database>,
 }
 
-impl ReceiptStore {
+impl Store {
 	/// Opens (or creates) the store at `dir/worker.redb`.
-	pub fn open(dir: &Path) -> Result<ReceiptStore> {
+	pub fn open(dir: &Path) -> Result<Store> {
 		std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
 		let path = dir.join("worker.redb");
 		let db = Database::create(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
@@ -32,8 +44,11 @@ impl ReceiptStore {
 		tx.open_table(RECEIPTS)?;
 		tx.open_table(INPUTS)?;
 		tx.open_table(OPEN)?;
+		tx.open_table(WINDOWS)?;
+		tx.open_table(COMMITMENTS)?;
+		tx.open_table(VERDICTS)?;
 		tx.commit()?;
-		Ok(ReceiptStore { db: Arc::new(db) })
+		Ok(Store { db: Arc::new(db) })
 	}
 
 	/// Keeps `r` as its session's latest receipt (durable when this returns).
@@ -99,5 +114,70 @@ impl ReceiptStore {
 			Ok(out)
 		};
 		read().unwrap_or_default()
+	}
+
+	/// Keeps a sealed window (durable when this returns: before its root is committed).
+	pub fn save_window(&self, w: &WindowRecord) -> Result<()> {
+		let tx = self.db.begin_write()?;
+		tx.open_table(WINDOWS)?.insert((w.session, w.window), w.encode().as_slice())?;
+		tx.commit()?;
+		Ok(())
+	}
+
+	/// Notes that `commitment` committed the window `(session, window)`.
+	pub fn save_commitment(&self, commitment: CommitmentId, session: SessionId, window: WindowIndex) -> Result<()> {
+		let tx = self.db.begin_write()?;
+		tx.open_table(COMMITMENTS)?.insert(commitment, (session, window))?;
+		tx.commit()?;
+		Ok(())
+	}
+
+	/// The sealed window `commitment` committed, if kept.
+	pub fn committed_window(&self, commitment: CommitmentId) -> Result<Option<WindowRecord>> {
+		let tx = self.db.begin_read()?;
+		let Some(key) = tx.open_table(COMMITMENTS)?.get(commitment)?.map(|k| k.value()) else { return Ok(None) };
+		let Some(bytes) = tx.open_table(WINDOWS)?.get(key)? else { return Ok(None) };
+		Ok(Some(WindowRecord::decode(&mut bytes.value()).context("a stored window does not decode")?))
+	}
+
+	/// Forgets a window and its commitment (its salt is revealed, nothing more is asked of it),
+	/// or a window whose commitment failed (`commitment` `None`).
+	pub fn forget_window(
+		&self,
+		session: SessionId,
+		window: WindowIndex,
+		commitment: Option<CommitmentId>,
+	) -> Result<()> {
+		let tx = self.db.begin_write()?;
+		tx.open_table(WINDOWS)?.remove((session, window))?;
+		if let Some(c) = commitment {
+			tx.open_table(COMMITMENTS)?.remove(c)?;
+		}
+		tx.commit()?;
+		Ok(())
+	}
+
+	/// Keeps the output hashes and nonce this auditor commits to on `commitment` (durable when
+	/// this returns: before the commitment is submitted).
+	pub fn save_verdicts(&self, commitment: CommitmentId, hashes: &[H256], nonce: &H256) -> Result<()> {
+		let tx = self.db.begin_write()?;
+		tx.open_table(VERDICTS)?.insert(commitment, (hashes, nonce).encode().as_slice())?;
+		tx.commit()?;
+		Ok(())
+	}
+
+	/// The output hashes and nonce committed to on `commitment`, if kept.
+	pub fn verdicts(&self, commitment: CommitmentId) -> Result<Option<(Vec<H256>, H256)>> {
+		let tx = self.db.begin_read()?;
+		let Some(bytes) = tx.open_table(VERDICTS)?.get(commitment)? else { return Ok(None) };
+		Ok(Some(Decode::decode(&mut bytes.value()).context("stored verdicts do not decode")?))
+	}
+
+	/// Forgets the verdicts on `commitment` (revealed).
+	pub fn forget_verdicts(&self, commitment: CommitmentId) -> Result<()> {
+		let tx = self.db.begin_write()?;
+		tx.open_table(VERDICTS)?.remove(commitment)?;
+		tx.commit()?;
+		Ok(())
 	}
 }

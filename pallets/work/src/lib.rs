@@ -73,7 +73,10 @@ mod windows;
 pub use types::*;
 pub use weights::WeightInfo;
 
-use polkadot_sdk::frame_support::traits::fungible;
+use polkadot_sdk::{
+	frame_support::traits::{fungible, Get},
+	frame_system::pallet_prelude::BlockNumberFor,
+};
 
 /// The balance type of the currency audit rewards are paid in.
 pub type BalanceOf<T> =
@@ -90,6 +93,17 @@ pub trait BenchmarkHelper<AccountId> {
 	/// A registered contributor in the auditor pool that may not audit now (offline), a new one
 	/// for each `index`.
 	fn unqualified(index: u32) -> AccountId;
+}
+
+/// A `WindowLength` for runtimes: the length the chain's genesis set
+/// ([`GenesisWindowLength`], dev and test chains), else `Default`. Costs one storage read (cached
+/// for the rest of the block) where a constant cost none.
+pub struct WindowLengthOr<T, Default>(core::marker::PhantomData<(T, Default)>);
+
+impl<T: Config, Default: Get<BlockNumberFor<T>>> Get<BlockNumberFor<T>> for WindowLengthOr<T, Default> {
+	fn get() -> BlockNumberFor<T> {
+		GenesisWindowLength::<T>::get().unwrap_or_else(Default::get)
+	}
 }
 
 #[polkadot_sdk::frame_support::pallet]
@@ -354,6 +368,34 @@ pub mod pallet {
 	/// The first block whose deadlines are not all handled yet.
 	#[pallet::storage]
 	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// The window length this chain was started with, when its genesis asked for another one
+	/// than the runtime's default ([`GenesisConfig::window_length`]). Only dev and test chains
+	/// set it, so a test reaches a window in seconds; it never changes after genesis. Runtimes
+	/// read it through [`WindowLengthOr`].
+	#[pallet::storage]
+	pub type GenesisWindowLength<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
+	/// How a chain starts its work verification.
+	#[pallet::genesis_config]
+	#[derive(polkadot_sdk::frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Blocks per verification window on this chain, when not the runtime's default: for dev
+		/// and test chains only (a few blocks, so tests reach a window quickly). Production chain
+		/// specs leave it out. Takes effect only in runtimes whose `WindowLength` is
+		/// [`WindowLengthOr`].
+		pub window_length: Option<BlockNumberFor<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(blocks) = self.window_length {
+				assert!(blocks >= 1u32.into(), "a verification window needs at least one block");
+				GenesisWindowLength::<T>::put(blocks);
+			}
+		}
+	}
 
 	/// Events of work verification.
 	#[pallet::event]

@@ -10,7 +10,10 @@ use crate::{
 };
 use pgt_primitives::{DAYS, MILLI_PGT, MINUTES, PGT};
 use polkadot_sdk::{
-	frame_support::{parameter_types, traits::ConstU32},
+	frame_support::{
+		parameter_types,
+		traits::{ConstU32, Get},
+	},
 	frame_system::EnsureRoot,
 	sp_runtime::{traits::Verify, Perbill, Percent},
 };
@@ -26,7 +29,17 @@ pub const MIN_RATE: Balance = 10 * MILLI_PGT;
 /// The base rate never rises above 100 PGT per compute-hour.
 pub const MAX_RATE: Balance = 100 * PGT;
 /// The reference game (the arena of `pgt-compute`), in the catalogue from genesis.
-pub const ARENA_GAME: pgt_primitives::sessions::GameId = 0;
+pub use pgt_primitives::sessions::ARENA_GAME;
+
+/// A contributor's billed seconds are paid without a work commitment for at most two
+/// verification windows (the current and the previous one, which may still be committed when a
+/// session ends): 600 s with the default window.
+pub struct UnverifiedAllowance;
+impl Get<u32> for UnverifiedAllowance {
+	fn get() -> u32 {
+		2u32.saturating_mul(super::work::WindowSeconds::get())
+	}
+}
 
 parameter_types! {
 	/// Least stake to register as a contributor: 100 PGT.
@@ -55,10 +68,6 @@ parameter_types! {
 	pub const ReceiptTimeout: BlockNumber = 5 * MINUTES;
 	/// CSU records stay in storage for 30 days (and in events for ever).
 	pub const CsuRetention: BlockNumber = 30 * DAYS;
-	/// A contributor's billed seconds are paid without a work commitment for at most two
-	/// verification windows (the current and the previous one, which may still be committed when a
-	/// session ends): 600 s.
-	pub const UnverifiedAllowance: u32 = 2 * super::work::WINDOW_SECONDS;
 	/// See [`MIN_RATE`].
 	pub const MinRate: Balance = MIN_RATE;
 	/// See [`MAX_RATE`].

@@ -8,15 +8,19 @@ use crate::AccountId;
 use crate::{Balance, Balances, BlockNumber, Runtime, RuntimeEvent};
 use pgt_primitives::{MILLISECS_PER_BLOCK, MILLI_PGT, MINUTES};
 use polkadot_sdk::{
-	frame_support::{parameter_types, traits::ConstU32},
+	frame_support::{
+		parameter_types,
+		traits::{ConstU32, Get},
+	},
 	sp_runtime::Perbill,
 };
 
-/// Blocks per verification window: 5 minutes.
+/// Blocks per verification window: 5 minutes (a dev or test chain may start with a shorter one:
+/// `work.windowLength` in its genesis, [`WindowLength`]).
 pub const WINDOW_LENGTH: BlockNumber = 5 * MINUTES;
 /// The session seconds a window covers (what a commitment covers, and what a wrong window
 /// forfeits): 300.
-pub const WINDOW_SECONDS: u32 = (WINDOW_LENGTH as u64 * MILLISECS_PER_BLOCK / 1_000) as u32;
+pub const WINDOW_SECONDS: u32 = seconds_of(WINDOW_LENGTH);
 /// Leaves challenged per window (`k`).
 pub const CHALLENGES_PER_WINDOW: u32 = 10;
 /// Auditors per commitment (each recomputes every challenged leaf).
@@ -28,11 +32,34 @@ pub const MIN_TASKS_PER_WINDOW: u32 = 30 * WINDOW_SECONDS;
 /// physics).
 pub const MAX_TASKS_PER_WINDOW: u32 = 1 << 20;
 
+/// Blocks per verification window: [`WINDOW_LENGTH`], unless the chain's genesis set another
+/// length (`work.windowLength`: dev and test chains, so a test reaches a window in seconds).
+pub type WindowLength = pallet_pgt_work::WindowLengthOr<Runtime, ConstU32<WINDOW_LENGTH>>;
+
+/// The session seconds one window covers: its blocks × the block time ([`WINDOW_SECONDS`] with
+/// the default length).
+pub struct WindowSeconds;
+impl Get<u32> for WindowSeconds {
+	fn get() -> u32 {
+		seconds_of(WindowLength::get())
+	}
+}
+
+/// Fewest micro-tasks in one window: 30 frames a second for the window's seconds, one tile a
+/// frame ([`MIN_TASKS_PER_WINDOW`] with the default length).
+pub struct MinTasksPerWindow;
+impl Get<u32> for MinTasksPerWindow {
+	fn get() -> u32 {
+		30u32.saturating_mul(WindowSeconds::get())
+	}
+}
+
+/// Seconds of session time `blocks` blocks last.
+const fn seconds_of(blocks: BlockNumber) -> u32 {
+	(blocks as u64 * MILLISECS_PER_BLOCK / 1_000) as u32
+}
+
 parameter_types! {
-	/// See [`WINDOW_LENGTH`].
-	pub const WindowLength: BlockNumber = WINDOW_LENGTH;
-	/// See [`WINDOW_SECONDS`].
-	pub const WindowSeconds: u32 = WINDOW_SECONDS;
 	/// Challenges are drawn 3 blocks after the commitment, from randomness that mixes the BABE
 	/// VRF outputs of the two blocks after the one that included it (and every block before).
 	pub const ChallengeDelay: BlockNumber = 3;
@@ -71,7 +98,7 @@ impl pallet_pgt_work::Config for Runtime {
 	type AuditTimeout = AuditTimeout;
 	type RevealTimeout = RevealTimeout;
 	type AuditorSlashShare = AuditorSlashShare;
-	type MinTasksPerWindow = ConstU32<MIN_TASKS_PER_WINDOW>;
+	type MinTasksPerWindow = MinTasksPerWindow;
 	type AuditReward = AuditReward;
 	type SlashShare = SlashShare;
 	type MaxTasksPerWindow = ConstU32<MAX_TASKS_PER_WINDOW>;

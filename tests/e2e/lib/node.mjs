@@ -2,9 +2,9 @@
 //
 // Every node gets free loopback ports and its own base path under a temporary folder; its
 // output goes to a log file that is printed when a test fails.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, createWriteStream, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -120,8 +120,17 @@ export async function startNode({ name, args = [], basePath, dir, nodeKey }) {
     err.fatal = true;
     throw err;
   });
-  const up = waitFor(`${name} to answer RPC on ${node.rpcUrl}`, async () => {
+  // The node binds another port when the one asked for was taken in the meantime (another test's
+  // node, started at the same moment): the ports it reports in its log are the truth, and a node
+  // on the asked port that answers RPC may be someone else's.
+  const bound = (pattern) => node.tail(400).match(pattern)?.[1];
+  const up = waitFor(`${name} to answer RPC`, async () => {
     if (node.exited) await early;
+    const port = bound(/Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/);
+    if (!port) return false;
+    node.rpcPort = Number(port);
+    node.rpcUrl = `ws://127.0.0.1:${port}`;
+    node.prometheusPort = Number(bound(/Prometheus exporter started at 127\.0\.0\.1:(\d+)/) ?? node.prometheusPort);
     return (await rpc(node, 'system_health', [])) !== undefined;
   }, { timeoutMs: 120_000 });
   early.catch(() => {}); // a later exit is the test's business, not startup's
@@ -165,11 +174,38 @@ export async function connect(node) {
 }
 
 /**
- * Starts `pgt-node --dev` as `name`, waits for `finalized` finalized blocks and connects a
+ * The dev chain spec exported by `pgt-node build-spec`, with `patch` merged into its genesis
+ * (e.g. `{ work: { windowLength: 3 } }`), written to a file in `dir`; returns the file's path.
+ */
+export function devSpecWith(patch, dir) {
+  const exported = spawnSync(nodeBinary(), ['build-spec', '--chain', 'dev', '--disable-default-bootnode'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (exported.status !== 0) throw new Error(`pgt-node build-spec failed: ${exported.stderr}`);
+  const spec = JSON.parse(exported.stdout);
+  const genesis = spec.genesis.runtimeGenesis;
+  const key = genesis.config ? 'config' : 'patch';
+  genesis[key] = merge(genesis[key] ?? {}, patch);
+  const file = join(dir, 'dev-patched.json');
+  writeFileSync(file, JSON.stringify(spec));
+  return file;
+}
+
+function merge(a, b) {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null || Array.isArray(b)) return b;
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = merge(a[k], v);
+  return out;
+}
+
+/**
+ * Starts `pgt-node --dev` as `name` (with `genesis` merged into the dev chain's genesis, when
+ * given: Alice still validates alone), waits for `finalized` finalized blocks and connects a
  * client. On failure the node is stopped and the error carries the end of its log.
  */
-export async function startDevChain(name, { finalized = 1 } = {}) {
-  const node = await startNode({ name, args: ['--dev'] });
+export async function startDevChain(name, { finalized = 1, genesis } = {}) {
+  const args = genesis
+    ? ['--chain', devSpecWith(genesis, tempDir(`${name}-spec`)), '--alice', '--force-authoring']
+    : ['--dev'];
+  const node = await startNode({ name, args });
   try {
     const what = finalized === 1 ? 'a finalized block' : `${finalized} finalized blocks`;
     await waitFor(what, async () => (await finalizedNumber(node)) >= finalized, { timeoutMs: 120_000 });

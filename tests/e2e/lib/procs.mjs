@@ -40,14 +40,14 @@ function startProcess(bin, args, logPath, env = {}) {
   return handle;
 }
 
-/** Starts `pgt-worker run` for dev account `name` (`Bob`, …) against `node`; waits until it is
- * registered and online. */
-export async function startWorker(node, name, dir, extraArgs = []) {
+/** Starts `pgt-worker run` for dev account `name` (`Bob`, …) against `node`, listening on UDP
+ * `port` (a free one by default); waits until it is registered and online. */
+export async function startWorker(node, name, dir, extraArgs = [], { port } = {}) {
   const wdir = join(dir, `worker-${name.toLowerCase()}`);
   mkdirSync(wdir, { recursive: true });
   const key = join(wdir, 'network.key');
   if (!existsSync(key)) execFileSync(binary('pgt-worker'), ['key', 'generate', '--file', key]);
-  const port = await freePort();
+  port ??= await freePort();
   const metrics = await freePort();
   const w = startProcess(binary('pgt-worker'), [
     'run', '--rpc', node.rpcUrl, '--suri', `//${name}`, '--network-key', key,

@@ -10,8 +10,9 @@
 
 use pgt_primitives::{sessions::GameId, work::output_hash, Hash};
 
-/// The id of the reference game in session and task descriptors.
-pub const REFERENCE_GAME: GameId = 1;
+/// The id of the reference game in session and task descriptors: the chain's arena
+/// ([`pgt_primitives::sessions::ARENA_GAME`]).
+pub const REFERENCE_GAME: GameId = pgt_primitives::sessions::ARENA_GAME;
 /// Physics ticks per second.
 pub const TICK_RATE: u32 = 60;
 /// Blocks in the arena.

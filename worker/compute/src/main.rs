@@ -4,20 +4,21 @@
 //! - `verify`: render every tile on the GPU and on the CPU reference and compare hashes;
 //! - `bench`: throughput of rendering (GPU and CPU, whole frames and tiles), physics, and of
 //!   several processes rendering a frame's tiles in parallel;
-//! - `simulate`: print the state hash of every tick (used by the determinism test).
+//! - `simulate`: print the state hash of every tick (used by the determinism test);
+//! - `frame`: render one frame of a game played with given inputs, as a host renders it.
 //!
 //! The work is done by the library (`pgt_compute::frames`, `bench`, `simulate`); this file parses
 //! the arguments, shows progress and prints.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use pgt_compute::{
 	bench::{self, BenchOptions},
-	frames::{RenderToPng, RunConfig, Verify},
+	frames::{self, RenderToPng, RunConfig, Verify},
 	gpu,
 	simulate::{self, Inputs},
-	AdapterChoice, TileGrid,
+	AdapterChoice, Backend, Executor, TileGrid,
 };
 use std::path::{Path, PathBuf};
 
@@ -74,6 +75,32 @@ enum Cmd {
 		/// `auto` for the autopilot.
 		#[arg(long, default_value = "auto")]
 		inputs: String,
+	},
+	/// Render one frame exactly as a host renders it: the game from `--seed` after `--tick` ticks
+	/// of `--inputs`, drawn as frame number `--frame` (one whole-frame tile, the CPU reference);
+	/// writes its raw RGBA bytes, or a PNG when `--out` ends in `.png`.
+	Frame {
+		/// Game seed (a session's: the first 8 bytes of its task package hash, little-endian).
+		#[arg(long)]
+		seed: u64,
+		/// Ticks simulated before the frame.
+		#[arg(long)]
+		tick: u32,
+		/// The frame's number in the session.
+		#[arg(long)]
+		frame: u32,
+		/// Player inputs, as `simulate` takes them (a host's logged key changes `tick:keys,…`).
+		#[arg(long, default_value = "00")]
+		inputs: String,
+		/// Frame width in pixels.
+		#[arg(long, default_value_t = 640)]
+		width: u16,
+		/// Frame height in pixels.
+		#[arg(long, default_value_t = 360)]
+		height: u16,
+		/// The file to write.
+		#[arg(long)]
+		out: PathBuf,
 	},
 	/// (internal) One of `bench`'s parallel renderers: waits for a line on stdin, renders its share of the tiles, prints seconds.
 	#[command(hide = true)]
@@ -156,6 +183,20 @@ fn main() -> Result<()> {
 		Cmd::Simulate { seed, ticks, inputs } => {
 			let inputs: Inputs = inputs.parse()?;
 			Ok(simulate::write_tick_hashes(seed, ticks, &inputs, std::io::BufWriter::new(std::io::stdout().lock()))?)
+		},
+		Cmd::Frame { seed, tick, frame, inputs, width, height, out } => {
+			let state = simulate::state_at(seed, tick, &inputs.parse()?);
+			let mut executor = Executor::new(Backend::Cpu);
+			let hash = executor.insert_state(state);
+			let mut rgba = Vec::new();
+			executor.render_frame(&hash, frame, width, height, &mut rgba)?;
+			if out.extension().is_some_and(|e| e == "png") {
+				frames::write_png(&out, width, height, &rgba)?;
+			} else {
+				std::fs::write(&out, &rgba).with_context(|| format!("writing {}", out.display()))?;
+			}
+			println!("frame {frame} at tick {tick} (state {hash:?}): {width}x{height} written to {}", out.display());
+			Ok(())
 		},
 		Cmd::Part { run, part, of, cpu } => {
 			bench::serve_part(&run.config(), part, of, cpu, std::io::stdin().lock(), std::io::stdout())

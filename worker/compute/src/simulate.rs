@@ -68,6 +68,15 @@ impl FromStr for Inputs {
 	}
 }
 
+/// The game from `seed` after `ticks` ticks of `inputs`.
+pub fn state_at(seed: u64, ticks: u32, inputs: &Inputs) -> GameState {
+	let mut s = GameState::new(seed);
+	for i in 0..ticks as usize {
+		s = physics::step(&s, inputs.input(i, &s));
+	}
+	s
+}
+
 /// Simulates `ticks` ticks of the game from `seed` and writes `tick hash` for the first state
 /// and after every tick (`ticks + 1` lines).
 pub fn write_tick_hashes(seed: u64, ticks: u32, inputs: &Inputs, mut out: impl Write) -> std::io::Result<()> {
@@ -99,6 +108,17 @@ mod tests {
 		for bad in ["", "1", "0g", "é1", "010", "5:1,2:0", "a:1", "1:256"] {
 			assert!(bad.parse::<Inputs>().is_err(), "{bad:?}");
 		}
+	}
+
+	#[test]
+	fn the_state_at_a_tick_is_the_last_one_simulate_prints() {
+		let inputs = Inputs::Changes(vec![(3, 8), (9, 1)]);
+		let mut out = Vec::new();
+		write_tick_hashes(4, 12, &inputs, &mut out).unwrap();
+		let last = String::from_utf8(out).unwrap().lines().last().unwrap().to_string();
+		let s = state_at(4, 12, &inputs);
+		assert_eq!(last, format!("12 {:?}", s.hash()));
+		assert_eq!(s.tick, 12);
 	}
 
 	#[test]

@@ -99,7 +99,7 @@ fn bad_descriptors_are_refused_with_their_reason() {
 					height: 64,
 					tile: TileRect { x: 0, y: 0, w: 8, h: 8 },
 				},
-				"unknown game 99 (this executor runs game 1)",
+				"unknown game 99 (this executor runs game 0)",
 			),
 			(render(H256::repeat_byte(0xAB), 64, 64, TileRect { x: 0, y: 0, w: 8, h: 8 }), "unknown state 0xabababab"),
 			(physics(s, 0, vec![]), "malformed task: physics task has no ticks"),

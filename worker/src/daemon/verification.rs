@@ -1,0 +1,211 @@
+//! The worker's part in work verification (docs/verification.md): cut each hosted session's work
+//! at window ends, keep it, commit its root; open the leaves the chain challenges and reveal the
+//! salt; audit other workers' windows when drawn, and reveal the verdicts.
+//!
+//! Duties come from the view functions `Work::open_challenges` and `Work::audit_duties`, asked at
+//! every new best block, so a restarted worker picks up whatever is still due.
+
+use super::Worker;
+use crate::work::{random_h256, recompute, WindowRecord, WorkLog};
+use anyhow::{anyhow, Context, Result};
+use pallet_pgt_work::{CommitmentId, WindowIndex};
+use pgt_client::{
+	call::calls,
+	chain::Chain,
+	records::{Duty, DutyKind, WorkCommitted},
+	Wait,
+};
+use pgt_primitives::{sessions::SessionId, work::verdict_commitment};
+use std::sync::{atomic::Ordering, Arc, Mutex};
+
+impl Worker {
+	/// The window block `number` is in.
+	pub(super) fn window_of(&self, number: u64) -> WindowIndex {
+		(number / u64::from(self.window_length.max(1))).try_into().unwrap_or(WindowIndex::MAX)
+	}
+
+	/// At a new best block: commits the work of every hosted session whose window has ended.
+	/// Work too small to commit (fewer than `MinTasksPerWindow` leaves: a session that began
+	/// late in the window) stays in the log and goes into the next window.
+	pub(super) fn cut_windows(self: &Arc<Self>, number: u64) {
+		let now = self.window_of(number);
+		let logs: Vec<(SessionId, Arc<Mutex<WorkLog>>)> = self
+			.hosted
+			.lock()
+			.map(|h| h.iter().filter_map(|(s, h)| Some((*s, h.work.clone()?))).collect())
+			.unwrap_or_default();
+		for (session, log) in logs {
+			let cut = log.lock().ok().and_then(|mut log| {
+				if log.window >= now {
+					return None;
+				}
+				// The window that just ended, or the one before it if this worker fell behind (the
+				// chain takes the current and the previous window only).
+				let window = log.window.max(now.saturating_sub(1));
+				if log.len() < self.min_tasks as usize {
+					log.window = now;
+					return None;
+				}
+				Some((window, log.cut(now)))
+			});
+			if let Some((window, work)) = cut {
+				let w = self.clone();
+				tokio::spawn(async move { w.commit_window(WindowRecord::seal(session, window, work)).await });
+			}
+		}
+	}
+
+	/// At the end of hosting: commits what the session's log still holds, if it is enough.
+	pub(super) async fn commit_rest(self: &Arc<Self>, session: SessionId, log: &Mutex<WorkLog>) {
+		let now = self.window_of(self.best.load(Ordering::Relaxed));
+		let cut = log.lock().ok().and_then(|mut log| {
+			let window = if log.window < now { log.window.max(now.saturating_sub(1)) } else { now };
+			(log.len() >= self.min_tasks as usize).then(|| (window, log.cut(now.saturating_add(1))))
+		});
+		match cut {
+			Some((window, work)) => self.clone().commit_window(WindowRecord::seal(session, window, work)).await,
+			None => tracing::debug!(session, "the last window holds too little work to commit"),
+		}
+	}
+
+	/// Keeps `record` on disk, then commits its root.
+	async fn commit_window(self: Arc<Self>, record: WindowRecord) {
+		let (session, window, count) = (record.session, record.window, record.task_count());
+		let sealed = tokio::task::spawn_blocking(move || {
+			let root = record.root();
+			(record, root)
+		})
+		.await;
+		let Ok((record, root)) = sealed else { return };
+		if let Err(e) = self.host.store.save_window(&record) {
+			tracing::error!(session, window, error = format!("{e:#}"), "cannot keep the window; not committing it");
+			return;
+		}
+		let call = calls::commit_work(session, window, root, count);
+		match self.chain.submit(&call, &self.signer, Wait::InBlock).await {
+			Ok(included) => {
+				let committed = included.event::<WorkCommitted>("Work", "WorkCommitted");
+				match committed {
+					Ok(c) => {
+						if let Err(e) = self.host.store.save_commitment(c.commitment, session, window) {
+							tracing::error!(session, window, error = format!("{e:#}"), "cannot note the commitment");
+						}
+						self.host.metrics.windows_committed.inc();
+						self.host.metrics.tasks_committed.inc_by(u64::from(count));
+						tracing::info!(session, window, tasks = count, commitment = c.commitment, root = %hex::encode(root), "window committed");
+					},
+					Err(e) => {
+						tracing::warn!(session, window, error = format!("{e:#}"), "the commitment emitted no event")
+					},
+				}
+			},
+			Err(e) => {
+				tracing::warn!(session, window, error = format!("{e:#}"), "committing the window failed");
+				let _ = self.host.store.forget_window(session, window, None);
+			},
+		}
+	}
+
+	/// At a new best block: does whatever the chain asks of this worker, one pass at a time.
+	pub(super) fn spawn_duties(self: &Arc<Self>, block: [u8; 32]) {
+		if self.duties_running.swap(true, Ordering::AcqRel) {
+			return;
+		}
+		let w = self.clone();
+		tokio::spawn(async move {
+			if let Err(e) = w.do_duties(block).await {
+				tracing::warn!(error = format!("{e:#}"), "cannot read this worker's duties");
+			}
+			w.duties_running.store(false, Ordering::Release);
+		});
+	}
+
+	async fn do_duties(&self, block: [u8; 32]) -> Result<()> {
+		let at = self.chain.at(block).await?;
+		let mut duties = Chain::open_challenges(&at, &self.me).await?;
+		duties.extend(Chain::audit_duties(&at, &self.me).await?);
+		// What was done and is no longer asked for is forgotten; what was done but is still
+		// listed (the view was read before the call's block) is not done twice.
+		if let Ok(mut done) = self.duties_done.lock() {
+			done.retain(|key| duties.iter().any(|d| (d.commitment, duty_code(&d.kind)) == *key));
+		}
+		for duty in duties {
+			let key = (duty.commitment, duty_code(&duty.kind));
+			if self.duties_done.lock().map(|d| d.contains(&key)).unwrap_or(false) {
+				continue;
+			}
+			let id = duty.commitment;
+			match self.do_duty(duty).await {
+				Ok(()) => {
+					if let Ok(mut done) = self.duties_done.lock() {
+						done.insert(key);
+					}
+				},
+				Err(e) => tracing::warn!(commitment = id, error = format!("{e:#}"), "a verification duty failed"),
+			}
+		}
+		Ok(())
+	}
+
+	async fn do_duty(&self, duty: Duty) -> Result<()> {
+		let id = duty.commitment;
+		match duty.kind {
+			DutyKind::Open => {
+				let record = self.window(id)?;
+				let indices = duty.indices.clone();
+				let openings = tokio::task::spawn_blocking(move || record.openings(&indices)).await??;
+				self.chain.submit(&calls::open_leaves(id, &openings), &self.signer, Wait::InBlock).await?;
+				self.host.metrics.challenges_opened.inc_by(openings.len() as u64);
+				tracing::info!(commitment = id, session = duty.session, leaves = ?duty.indices, "challenged leaves opened");
+			},
+			DutyKind::RevealSalt => {
+				let record = self.window(id)?;
+				self.chain.submit(&calls::reveal_salt(id, record.salt), &self.signer, Wait::InBlock).await?;
+				tracing::info!(commitment = id, session = duty.session, "salt revealed");
+				if let Err(e) = self.host.store.forget_window(record.session, record.window, Some(id)) {
+					tracing::warn!(commitment = id, error = format!("{e:#}"), "cannot forget a revealed window");
+				}
+			},
+			DutyKind::CommitVerdicts => {
+				let (task_hash, leaves) = (duty.task_hash, duty.leaves.clone());
+				let states: Vec<Vec<u8>> = duty.states.iter().map(|s| s.to_vec()).collect();
+				let hashes = tokio::task::spawn_blocking(move || recompute(&task_hash, &leaves, &states)).await?;
+				let nonce = random_h256();
+				// Kept before it is committed: a restarted worker can still reveal it.
+				self.host.store.save_verdicts(id, &hashes, &nonce)?;
+				let commitment = verdict_commitment(id, &self.me, &hashes, &nonce);
+				self.chain.submit(&calls::commit_verdicts(id, commitment), &self.signer, Wait::InBlock).await?;
+				self.host.metrics.audits_committed.inc();
+				tracing::info!(commitment = id, session = duty.session, leaves = hashes.len(), "audit committed");
+			},
+			DutyKind::RevealVerdicts => {
+				let (hashes, nonce) =
+					self.host.store.verdicts(id)?.ok_or_else(|| anyhow!("no verdicts kept for commitment {id}"))?;
+				self.chain.submit(&calls::reveal_verdicts(id, &hashes, nonce), &self.signer, Wait::InBlock).await?;
+				self.host.metrics.audits_revealed.inc();
+				tracing::info!(commitment = id, session = duty.session, "audit revealed");
+				if let Err(e) = self.host.store.forget_verdicts(id) {
+					tracing::warn!(commitment = id, error = format!("{e:#}"), "cannot forget revealed verdicts");
+				}
+			},
+		}
+		Ok(())
+	}
+
+	fn window(&self, commitment: CommitmentId) -> Result<WindowRecord> {
+		self.host
+			.store
+			.committed_window(commitment)
+			.with_context(|| format!("cannot read commitment {commitment}'s window"))?
+			.ok_or_else(|| anyhow!("commitment {commitment}'s window is not in the store"))
+	}
+}
+
+fn duty_code(kind: &DutyKind) -> u8 {
+	match kind {
+		DutyKind::Open => 0,
+		DutyKind::CommitVerdicts => 1,
+		DutyKind::RevealSalt => 2,
+		DutyKind::RevealVerdicts => 3,
+	}
+}
