@@ -3,6 +3,7 @@
 
 use crate::{
 	discover::{self, Candidate},
+	metrics::Metrics,
 	session::{self, SessionCtx},
 	web,
 };
@@ -61,6 +62,9 @@ pub struct PlayArgs {
 	/// Name this host (an SS58 or hex account) instead of measuring candidates.
 	#[arg(long)]
 	pub host: Option<String>,
+	/// Where to serve Prometheus metrics (`pgt_player_*`); a taken port is reported and skipped.
+	#[arg(long, default_value = "127.0.0.1:9625")]
+	pub metrics: SocketAddr,
 	/// How many of the fastest candidates to name, in order (the first hosts; the rest take over
 	/// when it does not accept in time). Capped by the chain's `MaxCandidates`. Every named
 	/// contributor is excluded from auditing the session, so on a network of a few workers name
@@ -157,6 +161,7 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 	let mut page = web::serve(args.http).await?;
 	println!("open http://{}/ to play", page.addr);
 
+	let metrics = Metrics::serve(Some(args.metrics)).map_err(|e| anyhow!("cannot register metrics: {e}"))?;
 	let outcome = session::run(SessionCtx {
 		chain: Some(chain.clone()),
 		signer: &signer,
@@ -170,6 +175,7 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 		page: &mut page,
 		net_events,
 		stream,
+		metrics,
 	})
 	.await;
 	let last = match outcome {

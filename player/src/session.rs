@@ -5,6 +5,7 @@
 use crate::{
 	billing::Ledger,
 	clock::HostClock,
+	metrics::Metrics,
 	web::{self, PageEvent},
 };
 use anyhow::Result;
@@ -50,6 +51,8 @@ pub struct SessionCtx<'a> {
 	pub net_events: mpsc::Receiver<NetEvent>,
 	/// The session's stream to the host, the hello already sent.
 	pub stream: pgt_net::libp2p::Stream,
+	/// Where the session's figures are counted.
+	pub metrics: Arc<Metrics>,
 }
 
 /// How a session's stream ended.
@@ -79,6 +82,7 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 		page,
 		mut net_events,
 		stream,
+		metrics,
 	} = ctx;
 	let started = Instant::now();
 	let since_start_ms = move || started.elapsed().as_millis() as u64;
@@ -115,10 +119,15 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 		tokio::select! {
 			m = msg_rx.recv() => match m {
 				Some(Ok(SessionMessage::Frame(frame))) => {
+					metrics.frames_received.inc();
+					metrics.bytes_received.inc_by(frame.data.len() as u64);
 					let rendered = frame.rendered_at_us;
 					if headless {
 						let now_ms = since_start_ms();
-						if let Some(lat) = clock.latency_ms(rendered, Instant::now()) { ledger.frame_drawn(now_ms, lat); }
+						if let Some(lat) = clock.latency_ms(rendered, Instant::now()) {
+							ledger.frame_drawn(now_ms, lat);
+							metrics.frame_drawn(lat);
+						}
 					} else {
 						sent_at.push_back((frame.number, rendered));
 						if sent_at.len() > 240 { sent_at.pop_front(); }
@@ -141,7 +150,10 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 				},
 				Some(PageEvent::Drawn { number, at }) => {
 					if let Some(&(_, rendered)) = sent_at.iter().find(|(n, _)| *n == number) {
-						if let Some(lat) = clock.latency_ms(rendered, at) { ledger.frame_drawn(since_start_ms(), lat); }
+						if let Some(lat) = clock.latency_ms(rendered, at) {
+							ledger.frame_drawn(since_start_ms(), lat);
+							metrics.frame_drawn(lat);
+						}
 					}
 				},
 				Some(PageEvent::Closed) if page_seen => break "the page was closed".into(),
@@ -155,6 +167,7 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 				ledger.advance(since_start_ms());
 				let signed = sign_receipt(signer, &genesis, ledger.receipt());
 				if write_message(&mut writer, &SessionMessage::Receipt(signed.clone())).await.is_err() { break "the stream failed".into(); }
+				metrics.receipt_signed(&signed.receipt, rate);
 				latest = Some(signed);
 			},
 			_ = balance_every.tick() => {

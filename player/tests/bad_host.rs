@@ -12,6 +12,7 @@ use pgt_net::{
 	ByeReason, Encoding, Frame, NetworkKeypair, Node, NodeConfig, SessionMessage,
 };
 use pgt_player::{
+	metrics::Metrics,
 	session::{self, SessionCtx},
 	web,
 };
@@ -93,7 +94,7 @@ async fn bad_host(host: &Node, how: Misbehaviour) -> tokio::task::JoinHandle<Vec
 	})
 }
 
-async fn play_against(player: &Node, host: &Node) -> session::SessionEnd {
+async fn play_against(player: &Node, host: &Node) -> (session::SessionEnd, std::sync::Arc<Metrics>) {
 	let addr = host.listen_addrs()[0].clone().with(Protocol::P2p(host.peer_id()));
 	player.dial(addr).await.expect("dials");
 	let mut stream = player.open_session(host.peer_id()).await.expect("opens");
@@ -109,6 +110,7 @@ async fn play_against(player: &Node, host: &Node) -> session::SessionEnd {
 	write_message(&mut stream, &SessionMessage::Hello(hello)).await.expect("hello");
 	let mut page = web::serve("127.0.0.1:0".parse().unwrap()).await.expect("page");
 	let (_events_tx, net_events) = mpsc::channel(1);
+	let metrics = Metrics::serve(None).expect("metrics");
 	let ctx = SessionCtx {
 		chain: None,
 		signer: &alice,
@@ -122,11 +124,13 @@ async fn play_against(player: &Node, host: &Node) -> session::SessionEnd {
 		page: &mut page,
 		net_events,
 		stream,
+		metrics: metrics.clone(),
 	};
-	tokio::time::timeout(Duration::from_secs(20), session::run(ctx))
+	let end = tokio::time::timeout(Duration::from_secs(20), session::run(ctx))
 		.await
 		.expect("a bad host ends the session at once, not at its time limit")
-		.expect("the session ends without an error")
+		.expect("the session ends without an error");
+	(end, metrics)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -139,8 +143,10 @@ async fn a_host_that_breaks_the_protocol_ends_the_session_not_the_player() {
 	] {
 		let host = node().await;
 		let seen = bad_host(&host, how).await;
-		let end = play_against(&player, &host).await;
+		let (end, metrics) = play_against(&player, &host).await;
 		assert!(end.reason.contains(expected), "{how:?}: {}", end.reason);
+		// The good frames before the bad bytes were taken; nothing after them.
+		assert_eq!(metrics.frames_received.get(), 3, "{how:?}");
 		// The player signs what it has seen, for its own session and host, and says bye.
 		let last = end.last.expect("a final receipt");
 		assert_eq!((last.receipt.session, last.receipt.contributor), (SESSION, dev::bob().public_key().0));

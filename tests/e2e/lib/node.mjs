@@ -4,7 +4,7 @@
 // output goes to a log file that is printed when a test fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, createWriteStream, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, createWriteStream, readFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +65,8 @@ export async function startNode({ name, args = [], basePath, dir, nodeKey }) {
   const prometheusPort = await freePort();
   const base = basePath ?? join(dir ?? tempDir(name), name);
   const logPath = `${base}.log`;
+  // A restarted node appends to its log: only what this run writes tells its ports.
+  const logStart = existsSync(logPath) ? statSync(logPath).size : 0;
   const log = createWriteStream(logPath, { flags: 'a' });
   const fullArgs = [
     '--base-path', base,
@@ -123,7 +125,13 @@ export async function startNode({ name, args = [], basePath, dir, nodeKey }) {
   // The node binds another port when the one asked for was taken in the meantime (another test's
   // node, started at the same moment): the ports it reports in its log are the truth, and a node
   // on the asked port that answers RPC may be someone else's.
-  const bound = (pattern) => node.tail(400).match(pattern)?.[1];
+  const bound = (pattern) => {
+    try {
+      return readFileSync(logPath).subarray(logStart).toString('utf8').match(pattern)?.[1];
+    } catch {
+      return undefined;
+    }
+  };
   const up = waitFor(`${name} to answer RPC`, async () => {
     if (node.exited) await early;
     const port = bound(/Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/);
@@ -134,7 +142,14 @@ export async function startNode({ name, args = [], basePath, dir, nodeKey }) {
     return (await rpc(node, 'system_health', [])) !== undefined;
   }, { timeoutMs: 120_000 });
   early.catch(() => {}); // a later exit is the test's business, not startup's
-  await Promise.race([up, early]);
+  try {
+    await Promise.race([up, early]);
+  } catch (e) {
+    // A node that never came up is not left running (it would hold the test process open).
+    proc.kill('SIGKILL');
+    e.message += `\n--- ${name}'s log ---\n${node.tail()}`;
+    throw e;
+  }
   return node;
 }
 
