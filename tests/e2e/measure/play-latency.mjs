@@ -4,7 +4,9 @@
 // render-done → drawn latency p50/p95 (what the page's overlay shows), frames drawn per second,
 // and the host worker's CPU (user + system, in cores) and resident memory.
 //
-// Run: scripts/measure-play   (or: cd tests/e2e && node measure/play-latency.mjs)
+// Run: scripts/measure-play   (or: cd tests/e2e && node measure/play-latency.mjs). SIZES=640x360
+// measures one size; the environment reaches the worker (RAYON_NUM_THREADS=1 keeps its renderer
+// to one core).
 import { readFileSync } from 'node:fs';
 import { startDevChain, tempDir, waitFor } from '../lib/node.mjs';
 import { startWorker, startPlayer } from '../lib/procs.mjs';
@@ -12,9 +14,12 @@ import { openPage } from '../lib/browser.mjs';
 
 const SECONDS = Number(process.env.SECONDS_PER_CASE ?? 20);
 const WARMUP = 5;
-const CASES = [
+const ALL = [
   [320, 180, 'jpeg'], [320, 180, 'raw'], [640, 360, 'jpeg'], [640, 360, 'raw'],
 ];
+// SIZES=640x360 (comma-separated) measures only those sizes.
+const SIZES = process.env.SIZES?.split(',');
+const CASES = ALL.filter(([w, h]) => !SIZES || SIZES.includes(`${w}x${h}`));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TICKS = 100; // clock ticks per second (Linux USER_HZ)
 
