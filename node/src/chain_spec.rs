@@ -4,7 +4,8 @@
 //! token is PGT with 12 decimals and that addresses use SS58 prefix 42.
 //!
 //! Both carry the shielded pool's **INSECURE** dev verifying key (its trusted setup is public), so
-//! [`ensure_no_insecure_key`] refuses any other chain (`Live`, `Custom`) whose genesis holds it.
+//! [`ensure_no_insecure_key`] refuses any other chain (`Live`, `Custom`) whose genesis holds it,
+//! or sets the dev-only verification window (`work.windowLength`).
 
 use pgt_primitives::{DECIMALS, SS58_PREFIX, TOKEN_SYMBOL};
 use pgt_runtime::{genesis_config_presets, WASM_BINARY};
@@ -54,8 +55,19 @@ pub fn ensure_no_insecure_key(spec: &dyn polkadot_sdk::sc_service::ChainSpec) ->
 		let prefix = verifying_keys_prefix();
 		storage.top.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, v)| v.clone()).collect()
 	};
+	let storage = spec.build_storage()?;
+	// Short verification windows are for tests: on a real network every host would commit every
+	// few blocks (1,000 hosts with 3-block windows: 333 commitments a block).
+	if storage.top.contains_key(&storage_key(b"Work", b"GenesisWindowLength")) {
+		return Err(format!(
+			"chain '{}' is a {:?} chain but its genesis sets a verification window length (work.windowLength), \
+			 which is for dev and test chains only; leave it out, or use a Development or Local chain",
+			spec.id(),
+			spec.chain_type()
+		));
+	}
 	let insecure = keys_of(&development_chain_spec()?.build_storage()?);
-	if keys_of(&spec.build_storage()?).iter().any(|key| insecure.contains(key)) {
+	if keys_of(&storage).iter().any(|key| insecure.contains(key)) {
 		return Err(format!(
 			"chain '{}' is a {:?} chain but its genesis sets the INSECURE dev verifying key of the shielded pool \
 			 (its trusted setup is public: anyone could forge proofs and drain the pool); set a key from a real \
@@ -69,9 +81,14 @@ pub fn ensure_no_insecure_key(spec: &dyn polkadot_sdk::sc_service::ChainSpec) ->
 
 /// The storage prefix of `Shielded::VerifyingKeys`.
 fn verifying_keys_prefix() -> Vec<u8> {
-	let mut prefix = polkadot_sdk::sp_io::hashing::twox_128(b"Shielded").to_vec();
-	prefix.extend_from_slice(&polkadot_sdk::sp_io::hashing::twox_128(b"VerifyingKeys"));
-	prefix
+	storage_key(b"Shielded", b"VerifyingKeys")
+}
+
+/// The key of a storage value (the prefix of a map): `twox128(pallet) ‖ twox128(item)`.
+fn storage_key(pallet: &[u8], item: &[u8]) -> Vec<u8> {
+	let mut key = polkadot_sdk::sp_io::hashing::twox_128(pallet).to_vec();
+	key.extend_from_slice(&polkadot_sdk::sp_io::hashing::twox_128(item));
+	key
 }
 
 /// The four-validator local test network (`--chain local`).
@@ -94,6 +111,24 @@ mod tests {
 	fn dev_and_local_chains_may_use_the_insecure_key() {
 		ensure_no_insecure_key(&development_chain_spec().expect("dev")).expect("allowed");
 		ensure_no_insecure_key(&local_chain_spec().expect("local")).expect("allowed");
+	}
+
+	/// The dev spec with `work.windowLength` set in its genesis.
+	fn with_short_windows(spec: ChainSpec) -> ChainSpec {
+		let json = spec.as_json(false).expect("serialises");
+		let mut value: serde_json::Value = serde_json::from_str(&json).expect("json");
+		let genesis = &mut value["genesis"]["runtimeGenesis"];
+		let key = if genesis.get("config").is_some() { "config" } else { "patch" };
+		genesis[key]["work"] = serde_json::json!({ "windowLength": 3 });
+		ChainSpec::from_json_bytes(serde_json::to_vec(&value).expect("json")).expect("parses")
+	}
+
+	#[test]
+	fn short_verification_windows_are_for_dev_and_local_chains_only() {
+		let dev = with_short_windows(development_chain_spec().expect("dev"));
+		ensure_no_insecure_key(&dev).expect("a dev chain may shorten its windows");
+		let err = ensure_no_insecure_key(&as_live(dev)).expect_err("refused");
+		assert!(err.contains("work.windowLength"), "{err}");
 	}
 
 	#[test]
