@@ -109,6 +109,28 @@ impl WorkLog {
 		self.window = next_window;
 		std::mem::take(&mut self.current)
 	}
+
+	/// In window `now`: the window to commit the logged work for, and the work, once the log's
+	/// window has ended (or at once when the session is `ending`) and it holds at least
+	/// `min_tasks` tasks. The window is the one the work began in, or the previous one if that is
+	/// older (the chain takes the current and the previous window only). Too little work stays in
+	/// the log and goes into the next window.
+	pub fn take_for_commit(
+		&mut self,
+		now: WindowIndex,
+		min_tasks: usize,
+		ending: bool,
+	) -> Option<(WindowIndex, WindowTasks)> {
+		if !ending && self.window >= now {
+			return None;
+		}
+		let window = self.window.max(now.saturating_sub(1));
+		if self.len() < min_tasks {
+			self.window = now;
+			return None;
+		}
+		Some((window, self.cut(now)))
+	}
 }
 
 /// One window of one session's work, sealed: what is committed and what opens its challenges.
@@ -296,6 +318,30 @@ mod tests {
 		assert!(recompute(&H256::repeat_byte(6), &leaves, &states).iter().all(|h| h.is_zero()));
 		// Garbage instead of a state: voted wrong, no panic.
 		assert_eq!(recompute(&H256::repeat_byte(5), &leaves[..1], &[vec![1, 2, 3]]), vec![H256::zero()]);
+	}
+
+	#[test]
+	fn work_is_committed_for_the_window_it_began_in_once_that_window_is_over() {
+		let mut log = WorkLog::new(4);
+		let frame = |log: &mut WorkLog| log.record_frame(&GameState::new(1), H256::zero(), 0, 4, 4, H256::zero());
+		(0..3).for_each(|_| frame(&mut log));
+		assert_eq!(log.take_for_commit(4, 3, false), None, "window 4 is still open");
+		let (window, work) = log.take_for_commit(5, 3, false).expect("window 4 is over");
+		assert_eq!((window, work.tasks.len(), log.window, log.len()), (4, 3, 5, 0));
+		// Too little: it rolls over into the next window, and is committed with it.
+		frame(&mut log);
+		assert_eq!(log.take_for_commit(6, 3, false), None);
+		assert_eq!((log.window, log.len()), (6, 1));
+		(0..2).for_each(|_| frame(&mut log));
+		assert_eq!(log.take_for_commit(7, 3, false).map(|(w, t)| (w, t.tasks.len())), Some((6, 3)));
+		// A worker that fell behind commits for the previous window, the oldest the chain takes.
+		(0..3).for_each(|_| frame(&mut log));
+		assert_eq!(log.take_for_commit(10, 3, false).map(|(w, _)| w), Some(9));
+		// A session that ends commits what it has for the current window.
+		(0..3).for_each(|_| frame(&mut log));
+		assert_eq!(log.take_for_commit(10, 3, false), None);
+		assert_eq!(log.take_for_commit(10, 3, true).map(|(w, _)| w), Some(10));
+		assert_eq!(log.take_for_commit(11, 3, true), None, "nothing left");
 	}
 
 	#[test]

@@ -188,14 +188,19 @@ export async function connect(node) {
   return ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
 }
 
+/** The dev chain spec as `pgt-node build-spec --chain dev` exports it (parsed JSON). */
+export function devSpec() {
+  const exported = spawnSync(nodeBinary(), ['build-spec', '--chain', 'dev', '--disable-default-bootnode'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (exported.status !== 0) throw new Error(`pgt-node build-spec failed (status ${exported.status}): ${exported.stderr}`);
+  return JSON.parse(exported.stdout);
+}
+
 /**
  * The dev chain spec exported by `pgt-node build-spec`, with `patch` merged into its genesis
  * (e.g. `{ work: { windowLength: 3 } }`), written to a file in `dir`; returns the file's path.
  */
 export function devSpecWith(patch, dir) {
-  const exported = spawnSync(nodeBinary(), ['build-spec', '--chain', 'dev', '--disable-default-bootnode'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (exported.status !== 0) throw new Error(`pgt-node build-spec failed: ${exported.stderr}`);
-  const spec = JSON.parse(exported.stdout);
+  const spec = devSpec();
   const genesis = spec.genesis.runtimeGenesis;
   const key = genesis.config ? 'config' : 'patch';
   genesis[key] = merge(genesis[key] ?? {}, patch);

@@ -24,9 +24,9 @@ impl Worker {
 		(number / u64::from(self.window_length.max(1))).try_into().unwrap_or(WindowIndex::MAX)
 	}
 
-	/// At a new best block: commits the work of every hosted session whose window has ended.
-	/// Work too small to commit (fewer than `MinTasksPerWindow` leaves: a session that began
-	/// late in the window) stays in the log and goes into the next window.
+	/// At a new best block: commits the work of every hosted session whose window has ended
+	/// ([`WorkLog::take_for_commit`]; work too small to commit — a session that began late in the
+	/// window — goes into the next window).
 	pub(super) fn cut_windows(self: &Arc<Self>, number: u64) {
 		let now = self.window_of(number);
 		let logs: Vec<(SessionId, Arc<Mutex<WorkLog>>)> = self
@@ -35,19 +35,7 @@ impl Worker {
 			.map(|h| h.iter().filter_map(|(s, h)| Some((*s, h.work.clone()?))).collect())
 			.unwrap_or_default();
 		for (session, log) in logs {
-			let cut = log.lock().ok().and_then(|mut log| {
-				if log.window >= now {
-					return None;
-				}
-				// The window that just ended, or the one before it if this worker fell behind (the
-				// chain takes the current and the previous window only).
-				let window = log.window.max(now.saturating_sub(1));
-				if log.len() < self.min_tasks as usize {
-					log.window = now;
-					return None;
-				}
-				Some((window, log.cut(now)))
-			});
+			let cut = log.lock().ok().and_then(|mut log| log.take_for_commit(now, self.min_tasks as usize, false));
 			if let Some((window, work)) = cut {
 				let w = self.clone();
 				tokio::spawn(async move { w.commit_window(WindowRecord::seal(session, window, work)).await });
@@ -58,10 +46,7 @@ impl Worker {
 	/// At the end of hosting: commits what the session's log still holds, if it is enough.
 	pub(super) async fn commit_rest(self: &Arc<Self>, session: SessionId, log: &Mutex<WorkLog>) {
 		let now = self.window_of(self.best.load(Ordering::Relaxed));
-		let cut = log.lock().ok().and_then(|mut log| {
-			let window = if log.window < now { log.window.max(now.saturating_sub(1)) } else { now };
-			(log.len() >= self.min_tasks as usize).then(|| (window, log.cut(now.saturating_add(1))))
-		});
+		let cut = log.lock().ok().and_then(|mut log| log.take_for_commit(now, self.min_tasks as usize, true));
 		match cut {
 			Some((window, work)) => self.clone().commit_window(WindowRecord::seal(session, window, work)).await,
 			None => tracing::debug!(session, "the last window holds too little work to commit"),
@@ -127,10 +112,10 @@ impl Worker {
 		// What was done and is no longer asked for is forgotten; what was done but is still
 		// listed (the view was read before the call's block) is not done twice.
 		if let Ok(mut done) = self.duties_done.lock() {
-			done.retain(|key| duties.iter().any(|d| (d.commitment, duty_code(&d.kind)) == *key));
+			done.retain(|key| duties.iter().any(|d| (d.commitment, d.kind as u8) == *key));
 		}
 		for duty in duties {
-			let key = (duty.commitment, duty_code(&duty.kind));
+			let key = (duty.commitment, duty.kind as u8);
 			if self.duties_done.lock().map(|d| d.contains(&key)).unwrap_or(false) {
 				continue;
 			}
@@ -198,14 +183,5 @@ impl Worker {
 			.committed_window(commitment)
 			.with_context(|| format!("cannot read commitment {commitment}'s window"))?
 			.ok_or_else(|| anyhow!("commitment {commitment}'s window is not in the store"))
-	}
-}
-
-fn duty_code(kind: &DutyKind) -> u8 {
-	match kind {
-		DutyKind::Open => 0,
-		DutyKind::CommitVerdicts => 1,
-		DutyKind::RevealSalt => 2,
-		DutyKind::RevealVerdicts => 3,
 	}
 }
