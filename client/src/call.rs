@@ -93,6 +93,14 @@ pub mod calls {
 		ScaleCall::new("Sessions", "accept_session", (session,))
 	}
 
+	/// `Sessions.failover(session, receipt, signature)`: the session's first backup replaces its
+	/// host; `receipt` is the player's latest for the host (the signature as the runtime's
+	/// `MultiSignature::Sr25519`).
+	pub fn failover(session: SessionId, receipt: &Receipt<AccountId>, signature: &[u8; 64]) -> ScaleCall {
+		let signature = Signature::Sr25519(sr25519::Signature::from_raw(*signature));
+		ScaleCall::new("Sessions", "failover", (session, receipt, signature))
+	}
+
 	/// `Sessions.submit_receipt(session, receipt, signature)`, the signature as the runtime's
 	/// `MultiSignature::Sr25519`.
 	pub fn submit_receipt(session: SessionId, receipt: &Receipt<AccountId>, signature: &[u8; 64]) -> ScaleCall {

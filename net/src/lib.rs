@@ -22,6 +22,9 @@ pub mod wire;
 pub use libp2p;
 pub use libp2p::{identity::Keypair as NetworkKeypair, Multiaddr, PeerId};
 pub use libp2p_stream;
-pub use message::{ByeReason, Encoding, Frame, Hello, Input, Role, SessionMessage, SignedReceipt, Takeover, Video};
+pub use message::{
+	Applied, ByeReason, Encoding, Frame, Hello, Input, Lockstep, Role, SessionMessage, SignedReceipt, Snapshot,
+	Takeover, Video,
+};
 pub use node::{NetError, NetEvent, Node, NodeConfig};
 pub use wire::{Message, WireError};

@@ -226,6 +226,88 @@ pub enum SessionMessage {
 	Takeover(Takeover),
 	/// Either way, last.
 	Bye(ByeReason),
+	/// Host → backup: the game's whole state at `tick`, first and then every
+	/// [`SNAPSHOT_EVERY_TICKS`] ticks. A backup starts following from one, and checks its own
+	/// state against every later one.
+	Snapshot(Snapshot),
+	/// Host → backup: the ticks simulated since the last message, with the key changes applied
+	/// and the state hash after each tick, so the backup steps in lockstep and compares.
+	Lockstep(Lockstep),
+}
+
+/// How often a host sends a backup its whole state (ticks).
+pub const SNAPSHOT_EVERY_TICKS: Tick = 60;
+
+/// The most ticks one [`Lockstep`] message covers (4 s of game).
+pub const MAX_LOCKSTEP_TICKS: usize = 240;
+
+/// A key change the host applied: from `tick` on the keys are `keys`, as the player's input
+/// `seq` asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Applied {
+	/// The first tick simulated with these keys.
+	pub tick: Tick,
+	/// The keys.
+	pub keys: u8,
+	/// The player's input that set them.
+	pub seq: u32,
+}
+
+/// The game's state at one tick, as a host sends it to its backups.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Snapshot {
+	/// The tick the state is at (ticks simulated so far).
+	pub tick: Tick,
+	/// The state's canonical bytes (`pgt_compute::game::GameState::encode`).
+	pub state: StateBytes,
+	/// The keys held at that tick.
+	pub keys: u8,
+	/// The `seq` of the last input applied.
+	pub last_seq: u32,
+	/// Frames rendered so far.
+	pub frames: u64,
+}
+
+/// Ticks a host simulated, for its backups.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Lockstep {
+	/// The tick `hashes[0]` is the state after (the first tick of this batch).
+	pub first: Tick,
+	/// The state hash after each tick, in order (at most [`MAX_LOCKSTEP_TICKS`]).
+	pub hashes: Vec<Hash>,
+	/// The key changes applied in these ticks (at most one per tick).
+	pub applied: Vec<Applied>,
+	/// The `seq` of the last input applied (changes or not).
+	pub last_seq: u32,
+	/// Frames rendered so far.
+	pub frames: u64,
+}
+
+impl Lockstep {
+	/// The last tick this batch covers.
+	pub fn last(&self) -> Tick {
+		self.first + self.hashes.len().saturating_sub(1) as Tick
+	}
+
+	/// Checks the bounds: 1 to [`MAX_LOCKSTEP_TICKS`] ticks, key changes at most one per tick,
+	/// in order, within the batch.
+	pub fn validate(&self) -> Result<(), WireError> {
+		if self.hashes.is_empty() || self.hashes.len() > MAX_LOCKSTEP_TICKS {
+			return Err(WireError::Invalid {
+				message: SessionMessage::NAME,
+				reason: "a lockstep batch of 1 to 240 ticks",
+			});
+		}
+		let in_batch = |t: Tick| t >= self.first && t <= self.last();
+		let ordered = self.applied.windows(2).all(|w| w[0].tick < w[1].tick);
+		if self.applied.len() > self.hashes.len() || !ordered || !self.applied.iter().all(|a| in_batch(a.tick)) {
+			return Err(WireError::Invalid {
+				message: SessionMessage::NAME,
+				reason: "key changes of a lockstep batch in order, one a tick, within it",
+			});
+		}
+		Ok(())
+	}
 }
 
 impl Message for SessionMessage {
@@ -238,6 +320,7 @@ impl Message for SessionMessage {
 		match self {
 			SessionMessage::Frame(f) => f.validate(),
 			SessionMessage::Hello(Hello { video: Some(v), .. }) => v.validate(),
+			SessionMessage::Lockstep(l) => l.validate(),
 			_ => Ok(()),
 		}
 	}

@@ -2,9 +2,10 @@
 //! version, garbage, trailing bytes, a frame whose size lies — is an error value, never a panic.
 
 use pgt_net::{
-	message::{ByeReason, Takeover, WorkerRequest, WorkerResponse, MAX_FRAME_BYTES},
+	message::{ByeReason, Takeover, WorkerRequest, WorkerResponse, MAX_FRAME_BYTES, MAX_LOCKSTEP_TICKS},
 	wire::{frame, Deframed, Deframer},
-	Encoding, Frame, Hello, Input, Message, Role, SessionMessage, SignedReceipt, Video, WireError,
+	Applied, Encoding, Frame, Hello, Input, Lockstep, Message, Role, SessionMessage, SignedReceipt, Snapshot, Video,
+	WireError,
 };
 use pgt_primitives::sessions::Receipt;
 use proptest::prelude::*;
@@ -49,7 +50,25 @@ fn every_session_message() -> Vec<SessionMessage> {
 		SessionMessage::Heartbeat { tick: 130 },
 		SessionMessage::Takeover(Takeover { session: 7, tick: 140, new_host: [5; 32], signature: [6; 64] }),
 		SessionMessage::Bye(ByeReason::PlayerLeft),
+		SessionMessage::Snapshot(Snapshot {
+			tick: 120,
+			state: vec![7; 770].try_into().expect("within the bound"),
+			keys: 8,
+			last_seq: 4,
+			frames: 60,
+		}),
+		SessionMessage::Lockstep(a_lockstep()),
 	]
+}
+
+fn a_lockstep() -> Lockstep {
+	Lockstep {
+		first: 121,
+		hashes: vec![[1; 32].into(), [2; 32].into(), [3; 32].into()],
+		applied: vec![Applied { tick: 121, keys: 1, seq: 5 }, Applied { tick: 123, keys: 0, seq: 6 }],
+		last_seq: 7,
+		frames: 61,
+	}
 }
 
 #[test]
@@ -133,6 +152,26 @@ fn a_frame_whose_size_lies_is_invalid() {
 	// The largest raw frame fits the session message's bound.
 	let largest = Frame { width: 1920, height: 1080, data: vec![0; MAX_FRAME_BYTES], ..a_frame(Encoding::Raw) };
 	assert!(SessionMessage::from_wire(&SessionMessage::Frame(largest).to_wire()).is_ok());
+}
+
+#[test]
+fn a_lockstep_batch_that_breaks_its_rules_is_invalid() {
+	let invalid = |l: Lockstep| {
+		matches!(SessionMessage::from_wire(&SessionMessage::Lockstep(l).to_wire()), Err(WireError::Invalid { .. }))
+	};
+	assert!(!invalid(a_lockstep()));
+	assert!(invalid(Lockstep { hashes: vec![], applied: vec![], ..a_lockstep() }));
+	assert!(invalid(Lockstep { hashes: vec![[0; 32].into(); MAX_LOCKSTEP_TICKS + 1], ..a_lockstep() }));
+	// A key change outside the batch, two for one tick, or out of order.
+	let mut outside = a_lockstep();
+	outside.applied[1].tick = 124;
+	assert!(invalid(outside));
+	let mut twice = a_lockstep();
+	twice.applied[1].tick = 121;
+	assert!(invalid(twice));
+	let mut backwards = a_lockstep();
+	backwards.applied.reverse();
+	assert!(invalid(backwards));
 }
 
 proptest! {

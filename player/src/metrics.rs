@@ -26,6 +26,10 @@ pub struct Metrics {
 	pub seconds_paused: Gauge<U64>,
 	/// PGT the receipts bill so far, in plancks.
 	pub spent_plancks: Gauge<U64>,
+	/// Takeovers ordered (the host dropped and a backup took the session over).
+	pub failovers: Counter<U64>,
+	/// From the last frame of a dropped host to the first frame of the backup, as received.
+	pub failover_gap_seconds: Histogram,
 }
 
 impl Metrics {
@@ -49,6 +53,17 @@ impl Metrics {
 			seconds_served: gauge("seconds_served", "Seconds served in the session")?,
 			seconds_paused: gauge("seconds_paused", "Seconds paused (free) in the session")?,
 			spent_plancks: gauge("spent_plancks", "PGT billed by the receipts so far, plancks")?,
+			failovers: counter("failovers_total", "Takeovers ordered from a dropped host to a backup")?,
+			failover_gap_seconds: register(
+				Histogram::with_opts(
+					HistogramOpts::new(
+						"pgt_player_failover_gap_seconds",
+						"Last frame received from a dropped host to the first from its backup",
+					)
+					.buckets(vec![0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0, 2.0]),
+				)?,
+				registry,
+			)?,
 		})
 	}
 

@@ -145,17 +145,47 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 	let requested: SessionRequested = included.event("Sessions", "SessionRequested")?;
 	let session = requested.session;
 	println!("session {session} requested: {} in escrow", FormattedPgt(requested.escrow));
-	let (host, rate) = wait_for_acceptance(&chain, session).await?;
+	let (host, rate, block) = wait_for_acceptance(&chain, session).await?;
 	let host =
 		chosen.iter().find(|c| c.account == host).cloned().ok_or_else(|| anyhow!("the host is not a candidate"))?;
 	println!("hosted by {} at {}/hour", hex::encode(host.account), FormattedPgt(rate));
 
-	// Connect and say hello.
+	// Connect and say hello, to the host and to the first backup (which gets the inputs too, and
+	// takes over if the host drops).
+	let hello_to = |peer: &pgt_net::PeerId| {
+		let mut hello =
+			sign_hello(&signer, &genesis, session, Role::Player, &node.peer_id().to_bytes(), &peer.to_bytes());
+		hello.video = Some(video);
+		SessionMessage::Hello(hello)
+	};
 	let mut stream = node.open_session(host.peer).await?;
-	let mut hello =
-		sign_hello(&signer, &genesis, session, Role::Player, &node.peer_id().to_bytes(), &host.peer.to_bytes());
-	hello.video = Some(video);
-	write_message(&mut stream, &SessionMessage::Hello(hello)).await?;
+	write_message(&mut stream, &hello_to(&host.peer)).await?;
+	let backup = match first_backup(&chain, block, session, &chosen).await {
+		Ok(Some(b)) => {
+			let opened = match node.open_session(b.peer).await {
+				Ok(mut s) => write_message(&mut s, &hello_to(&b.peer)).await.map(|()| s).map_err(anyhow::Error::from),
+				Err(e) => Err(e.into()),
+			};
+			match opened {
+				Ok(s) => {
+					println!("backup {} follows the game", hex::encode(b.account));
+					Some((b.account, s))
+				},
+				Err(e) => {
+					eprintln!(
+						"the backup {} cannot be reached ({e:#}): no failover for this session",
+						hex::encode(b.account)
+					);
+					None
+				},
+			}
+		},
+		Ok(None) => None,
+		Err(e) => {
+			eprintln!("cannot read the session's backups ({e:#}): no failover for this session");
+			None
+		},
+	};
 
 	// The page.
 	let mut page = web::serve(args.http).await?;
@@ -175,16 +205,37 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 		page: &mut page,
 		net_events,
 		stream,
+		backup,
 		metrics,
 	})
 	.await;
-	let last = match outcome {
-		Ok(end) => end.last,
+	let (last, failovers) = match outcome {
+		Ok(end) => (end.last, end.failovers),
 		Err(e) => {
 			eprintln!("the stream ended: {e:#}");
-			None
+			(None, Vec::new())
 		},
 	};
+	for f in failovers {
+		println!(
+			"failover at tick {}: {} → {} ({}); final receipt for the dropped host: served {} s, paused {} s, frames {}",
+			f.tick,
+			hex::encode(f.from),
+			hex::encode(f.to),
+			f.why,
+			f.receipt.receipt.seconds_served,
+			f.receipt.receipt.seconds_paused,
+			f.receipt.receipt.frames
+		);
+		// The new host is a contributor of the session on chain only once this lands.
+		if let Some(task) = f.submitted {
+			match task.await {
+				Ok(Ok(())) => println!("failover recorded on chain"),
+				Ok(Err(e)) => eprintln!("the chain's failover failed: {e:#}"),
+				Err(e) => eprintln!("the chain's failover did not finish: {e}"),
+			}
+		}
+	}
 	if let Some(r) = &last {
 		println!(
 			"last receipt: served {} s, paused {} s, frames {}, latency p50 {} ms, p95 {} ms, counter {}",
@@ -212,8 +263,20 @@ fn parse_account(s: &str) -> Result<AccountId> {
 	hex::decode(hex).ok().and_then(|v| v.try_into().ok()).context("not an SS58 or hex account id")
 }
 
-/// Waits until `session` is accepted; returns its host and rate.
-async fn wait_for_acceptance(chain: &Chain, session: SessionId) -> Result<(AccountId, Balance)> {
+/// The session's first backup at `block`, among the candidates measured.
+async fn first_backup(
+	chain: &Chain,
+	block: [u8; 32],
+	session: SessionId,
+	chosen: &[Candidate],
+) -> Result<Option<Candidate>> {
+	let at = chain.at(block).await?;
+	let record = Chain::session(&at, session).await?.ok_or_else(|| anyhow!("session {session} is gone"))?;
+	Ok(record.backups.first().and_then(|b| chosen.iter().find(|c| &c.account == b)).cloned())
+}
+
+/// Waits until `session` is accepted; returns its host, rate and the block it was accepted in.
+async fn wait_for_acceptance(chain: &Chain, session: SessionId) -> Result<(AccountId, Balance, [u8; 32])> {
 	let spinner = ProgressBar::new_spinner().with_message(format!("session {session}: waiting for the host to accept"));
 	spinner.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"));
 	spinner.enable_steady_tick(Duration::from_millis(120));
@@ -226,7 +289,7 @@ async fn wait_for_acceptance(chain: &Chain, session: SessionId) -> Result<(Accou
 			{
 				if s == session {
 					spinner.finish_and_clear();
-					return Ok((host, rate));
+					return Ok((host, rate, block.hash));
 				}
 			}
 			if let Some(Ok((s, _refunded))) = e.decode::<(SessionId, Balance)>("Sessions", "SessionCancelled") {

@@ -1,6 +1,12 @@
 //! One session's stream, from the player's side: frames into the page (or counted on arrival),
-//! keys to the host, clock probes, a signed cumulative receipt every receipt period, the overlay's
-//! figures; a final receipt and bye when it ends.
+//! keys to the host (mirrored to the first backup), clock probes, a signed cumulative receipt
+//! every receipt period, the overlay's figures; a final receipt and bye when it ends.
+//!
+//! **Failover**: when the host's stream closes, or nothing (frame or heartbeat) came from it for
+//! [`host_patience`], the player signs a final receipt for the host, orders the backup to take
+//! over at the tick after the last frame it got (a signed [`pgt_net::Takeover`]), and draws the
+//! backup's frames from then on; the backup bills from there in a ledger of its own. The chain's
+//! `failover` is submitted afterwards, never waited for ([`SessionEnd::failovers`]).
 
 use crate::{
 	billing::Ledger,
@@ -10,11 +16,11 @@ use crate::{
 };
 use anyhow::Result;
 use futures::AsyncReadExt;
-use pgt_client::{AccountId, Chain};
+use pgt_client::{call::calls, AccountId, Chain, Wait};
 use pgt_net::{
-	io::{spawn_reader, write_message},
-	message::RECEIPT_PERIOD_SECS,
-	signed::sign_receipt,
+	io::{spawn_reader, write_message, ReadError},
+	message::{Tick, RECEIPT_PERIOD_SECS},
+	signed::{sign_receipt, sign_takeover},
 	ByeReason, Input, NetEvent, SessionMessage, SignedReceipt,
 };
 use pgt_primitives::{sessions::SessionId, Balance, FormattedPgt};
@@ -51,8 +57,27 @@ pub struct SessionCtx<'a> {
 	pub net_events: mpsc::Receiver<NetEvent>,
 	/// The session's stream to the host, the hello already sent.
 	pub stream: pgt_net::libp2p::Stream,
+	/// The first backup and a stream to it, the hello already sent (none: no failover).
+	pub backup: Option<(AccountId, pgt_net::libp2p::Stream)>,
 	/// Where the session's figures are counted.
 	pub metrics: Arc<Metrics>,
+}
+
+/// One takeover the player ordered.
+#[derive(Debug)]
+pub struct Failover {
+	/// The host that dropped.
+	pub from: AccountId,
+	/// The backup that took over.
+	pub to: AccountId,
+	/// The first tick the backup was ordered to host.
+	pub tick: Tick,
+	/// Why the host was dropped.
+	pub why: String,
+	/// The final receipt for the dropped host (what `failover` submits).
+	pub receipt: SignedReceipt,
+	/// The chain's `failover`, submitted in the background (none without a chain).
+	pub submitted: Option<tokio::task::JoinHandle<Result<()>>>,
 }
 
 /// How a session's stream ended.
@@ -60,8 +85,71 @@ pub struct SessionCtx<'a> {
 pub struct SessionEnd {
 	/// Why: the player left, the host left, the host broke the protocol, the stream failed…
 	pub reason: String,
-	/// The last receipt the player signed (and sent).
+	/// The last receipt the player signed (and sent) for the host at the end.
 	pub last: Option<SignedReceipt>,
+	/// The takeovers, in order.
+	pub failovers: Vec<Failover>,
+}
+
+/// The least time without a frame or heartbeat before a host is dropped.
+pub const MIN_HOST_PATIENCE: Duration = Duration::from_millis(100);
+/// Before its first frame, a host has this long (its game starts when the player connects).
+pub const FIRST_FRAME_PATIENCE: Duration = Duration::from_secs(5);
+/// Frame arrivals the frame interval is measured over.
+const INTERVAL_SAMPLES: usize = 16;
+
+/// How long the host may be silent: max(100 ms, 3 frame intervals), the interval being the
+/// median gap between the last frames received (a host that renders slower than asked is not
+/// dropped for it).
+pub fn host_patience(gaps: &std::collections::VecDeque<Duration>) -> Duration {
+	if gaps.is_empty() {
+		return FIRST_FRAME_PATIENCE;
+	}
+	let mut sorted: Vec<Duration> = gaps.iter().copied().collect();
+	sorted.sort();
+	(sorted[sorted.len() / 2] * 3).max(MIN_HOST_PATIENCE)
+}
+
+/// One side of the session: the host, or the first backup.
+struct Link {
+	account: AccountId,
+	rx: mpsc::Receiver<Result<SessionMessage, ReadError>>,
+	reader: tokio::task::JoinHandle<()>,
+	writer: futures::io::WriteHalf<pgt_net::libp2p::Stream>,
+}
+
+impl Link {
+	fn new(account: AccountId, stream: pgt_net::libp2p::Stream) -> Link {
+		let (reader, writer) = stream.split();
+		let (rx, reader) = spawn_reader::<_, SessionMessage>(reader);
+		Link { account, rx, reader, writer }
+	}
+
+	async fn send(&mut self, m: &SessionMessage) -> bool {
+		write_message(&mut self.writer, m).await.is_ok()
+	}
+
+	/// Says `last` and bye, and closes (in the background: a dead host may never answer).
+	fn close_with(mut self, last: Option<SignedReceipt>) {
+		tokio::spawn(async move {
+			let _ = tokio::time::timeout(Duration::from_secs(2), async {
+				if let Some(r) = last {
+					let _ = self.send(&SessionMessage::Receipt(r)).await;
+				}
+				let _ = self.send(&SessionMessage::Bye(ByeReason::PlayerLeft)).await;
+				let _ = futures::AsyncWriteExt::close(&mut self.writer).await;
+			})
+			.await;
+			self.reader.abort();
+		});
+	}
+}
+
+async fn recv_backup(backup: &mut Option<Link>) -> Option<Result<SessionMessage, ReadError>> {
+	match backup {
+		Some(b) => b.rx.recv().await,
+		None => futures::future::pending().await,
+	}
 }
 
 /// Streams until the player leaves, the host leaves or breaks the protocol, or `duration` is
@@ -82,19 +170,30 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 		page,
 		mut net_events,
 		stream,
+		backup,
 		metrics,
 	} = ctx;
 	let started = Instant::now();
 	let since_start_ms = move || started.elapsed().as_millis() as u64;
-	let (reader, mut writer) = stream.split();
-	let (mut msg_rx, read_task) = spawn_reader::<_, SessionMessage>(reader);
+	let mut link = Link::new(host, stream);
+	let mut backup = backup.map(|(account, stream)| Link::new(account, stream));
+	let mut failovers: Vec<Failover> = Vec::new();
+	// Which host's frames the page is drawing: 0 for the first, +1 at every takeover.
+	let mut generation: u8 = 0;
+	let mut last_heard = Instant::now();
+	let mut last_frame: Option<(Instant, Tick)> = None;
+	let mut gaps: std::collections::VecDeque<Duration> = Default::default();
+	let mut dropped_at: Option<Instant> = None;
+	let mut watchdog = tokio::time::interval(Duration::from_millis(10));
+	watchdog.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 	// The network's other events are drained so the node never stalls.
 	tokio::spawn(async move { while net_events.recv().await.is_some() {} });
 
 	let mut ledger = Ledger::new(session, host, u32::from(max_latency_ms));
 	let mut clock = HostClock::default();
 	let mut latest: Option<SignedReceipt> = None;
-	let mut sent_at: std::collections::VecDeque<(u64, u64)> = Default::default(); // (frame, rendered_at_us)
+	// (generation, frame, rendered_at_us) of the frames handed to the page.
+	let mut sent_at: std::collections::VecDeque<(u8, u64, u64)> = Default::default();
 	let mut seq = 0u32;
 	let mut probe = tokio::time::interval(Duration::from_millis(250));
 	let mut receipt = tokio::time::interval(Duration::from_secs(RECEIPT_PERIOD_SECS));
@@ -116,9 +215,20 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 	let mut page_seen = false;
 
 	let reason = loop {
+		let mut drop_host: Option<String> = None;
 		tokio::select! {
-			m = msg_rx.recv() => match m {
+			m = link.rx.recv() => match m {
 				Some(Ok(SessionMessage::Frame(frame))) => {
+					let now = Instant::now();
+					if let Some((at, _)) = last_frame {
+						if gaps.len() >= INTERVAL_SAMPLES { gaps.pop_front(); }
+						gaps.push_back(now - at);
+					}
+					if let Some(dropped) = dropped_at.take() {
+						metrics.failover_gap_seconds.observe(now.duration_since(dropped).as_secs_f64());
+					}
+					last_frame = Some((now, frame.tick));
+					last_heard = now;
 					metrics.frames_received.inc();
 					metrics.bytes_received.inc_by(frame.data.len() as u64);
 					let rendered = frame.rendered_at_us;
@@ -129,27 +239,50 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 							metrics.frame_drawn(lat);
 						}
 					} else {
-						sent_at.push_back((frame.number, rendered));
+						sent_at.push_back((generation, frame.number, rendered));
 						if sent_at.len() > 240 { sent_at.pop_front(); }
-						let _ = page.frames.send(Some(Arc::new(web::page_frame(&frame))));
+						let _ = page.frames.send(Some(Arc::new(web::page_frame(&frame, generation))));
 					}
 				},
-				Some(Ok(SessionMessage::ClockReply { probe_sent_us, host_us })) => clock.reply(probe_sent_us, host_us, Instant::now()),
-				Some(Ok(SessionMessage::Welcome { .. } | SessionMessage::Heartbeat { .. })) => {},
-				Some(Ok(SessionMessage::Bye(why))) => break format!("the host said bye ({why:?})"),
-				Some(Ok(other)) => break format!("the host broke the protocol: {other:?}"),
-				Some(Err(e)) => break format!("the stream failed: {e}"),
-				None => break "the stream closed".into(),
+				Some(Ok(SessionMessage::ClockReply { probe_sent_us, host_us })) => {
+					last_heard = Instant::now();
+					clock.reply(probe_sent_us, host_us, last_heard);
+				},
+				Some(Ok(SessionMessage::Welcome { .. } | SessionMessage::Heartbeat { .. })) => last_heard = Instant::now(),
+				Some(Ok(SessionMessage::Bye(ByeReason::SessionEnded))) => break "the host said bye (SessionEnded)".into(),
+				Some(Ok(SessionMessage::Bye(why))) => drop_host = Some(format!("the host said bye ({why:?})")),
+				Some(Ok(other)) => drop_host = Some(format!("the host broke the protocol: {}", name(&other))),
+				Some(Err(e)) => drop_host = Some(format!("the stream failed: {e}")),
+				None => drop_host = Some("the stream closed".into()),
+			},
+			m = recv_backup(&mut backup) => match m {
+				Some(Ok(SessionMessage::Welcome { .. } | SessionMessage::Heartbeat { .. } | SessionMessage::ClockReply { .. })) => {},
+				other => {
+					tracing::warn!(session, message = ?other.map(|m| m.map(|m| name(&m))), "the backup's stream ended; no failover from now on");
+					if let Some(b) = backup.take() { b.close_with(None); }
+				},
+			},
+			_ = watchdog.tick() => {
+				let patience = host_patience(&gaps);
+				if backup.is_some() && last_heard.elapsed() > patience {
+					drop_host = Some(format!("nothing from the host for {} ms", last_heard.elapsed().as_millis()));
+				}
 			},
 			ev = page.events.recv() => match ev {
 				Some(PageEvent::Opened) => { page_seen = true; },
 				Some(PageEvent::Keys(keys)) => {
 					seq += 1;
 					let input = Input { tick: clock.host_tick(Instant::now()), keys, seq };
-					if write_message(&mut writer, &SessionMessage::Input(input)).await.is_err() { break "the stream failed".into(); }
+					if let Some(b) = &mut backup {
+						if !b.send(&SessionMessage::Input(input)).await {
+							tracing::warn!(session, "cannot mirror inputs to the backup; no failover from now on");
+							if let Some(b) = backup.take() { b.close_with(None); }
+						}
+					}
+					if !link.send(&SessionMessage::Input(input)).await { drop_host = Some("the stream failed".into()); }
 				},
-				Some(PageEvent::Drawn { number, at }) => {
-					if let Some(&(_, rendered)) = sent_at.iter().find(|(n, _)| *n == number) {
+				Some(PageEvent::Drawn { number, source, at }) => {
+					if let Some(&(_, _, rendered)) = sent_at.iter().find(|(g, n, _)| *n == number && *g == source) {
 						if let Some(lat) = clock.latency_ms(rendered, at) {
 							ledger.frame_drawn(since_start_ms(), lat);
 							metrics.frame_drawn(lat);
@@ -161,14 +294,14 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 			},
 			_ = probe.tick() => {
 				let sent_us = clock.now_us(Instant::now());
-				if write_message(&mut writer, &SessionMessage::ClockProbe { sent_us }).await.is_err() { break "the stream failed".into(); }
+				if !link.send(&SessionMessage::ClockProbe { sent_us }).await { drop_host = Some("the stream failed".into()); }
 			},
 			_ = receipt.tick() => {
 				ledger.advance(since_start_ms());
 				let signed = sign_receipt(signer, &genesis, ledger.receipt());
-				if write_message(&mut writer, &SessionMessage::Receipt(signed.clone())).await.is_err() { break "the stream failed".into(); }
 				metrics.receipt_signed(&signed.receipt, rate);
-				latest = Some(signed);
+				latest = Some(signed.clone());
+				if !link.send(&SessionMessage::Receipt(signed)).await { drop_host = Some("the stream failed".into()); }
 			},
 			_ = balance_every.tick() => {
 				if let Some(chain) = &chain {
@@ -199,17 +332,79 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 			_ = &mut ctrl_c => break "Ctrl-C".into(),
 			_ = &mut over => break "the session's time is over".into(),
 		}
+		let Some(why) = drop_host else { continue };
+		let Some(mut next) = backup.take() else { break why };
+		// Takeover: the dropped host's final receipt, the signed order to the backup at the tick
+		// after the last frame, and the backup's own ledger from now on.
+		let dropped = Instant::now();
+		ledger.advance(since_start_ms());
+		let final_receipt = sign_receipt(signer, &genesis, ledger.receipt());
+		let tick = last_frame.map(|(_, t)| t + 1).unwrap_or(0);
+		let order = sign_takeover(signer, &genesis, session, tick, next.account);
+		if !next.send(&SessionMessage::Takeover(order)).await {
+			next.close_with(None);
+			break format!("{why}, and the backup's stream failed too");
+		}
+		let from = std::mem::replace(&mut link, next);
+		let from_account = from.account;
+		from.close_with(Some(final_receipt.clone()));
+		tracing::info!(session, %why, from = %hex::encode(from_account), to = %hex::encode(link.account), tick, "took over: the backup hosts now");
+		let submitted = chain.clone().map(|chain| {
+			let (signer, r) = (signer.clone(), final_receipt.clone());
+			tokio::spawn(async move {
+				let call = calls::failover(session, &r.receipt, &r.signature);
+				chain.submit(&call, &signer, Wait::InBlock).await.map(|_| ())
+			})
+		});
+		failovers.push(Failover {
+			from: from_account,
+			to: link.account,
+			tick,
+			why: why.clone(),
+			receipt: final_receipt,
+			submitted,
+		});
+		metrics.failovers.inc();
+		ledger = Ledger::new(session, link.account, u32::from(max_latency_ms));
+		latest = None;
+		generation = generation.wrapping_add(1);
+		sent_at.clear();
+		gaps.clear();
+		dropped_at = last_frame.map(|(at, _)| at).or(Some(dropped));
+		last_heard = Instant::now();
+		let _ = page.texts.try_send(serde_json::json!({ "t": "failover", "tick": tick, "why": why }).to_string());
 	};
 	tracing::info!(session, %reason, "leaving");
+	if let Some(b) = backup.take() {
+		b.close_with(None);
+	}
 	// The final receipt, then bye.
 	ledger.advance(since_start_ms());
 	let last = sign_receipt(signer, &genesis, ledger.receipt());
-	let _ = write_message(&mut writer, &SessionMessage::Receipt(last.clone())).await;
-	let _ = write_message(&mut writer, &SessionMessage::Bye(ByeReason::PlayerLeft)).await;
-	let _ = futures::AsyncWriteExt::close(&mut writer).await;
-	read_task.abort();
+	let _ = link.send(&SessionMessage::Receipt(last.clone())).await;
+	let _ = link.send(&SessionMessage::Bye(ByeReason::PlayerLeft)).await;
+	let _ = futures::AsyncWriteExt::close(&mut link.writer).await;
+	link.reader.abort();
 	if last.receipt.seconds_served > 0 || latest.is_none() {
 		latest = Some(last);
 	}
-	Ok(SessionEnd { reason, last: latest })
+	Ok(SessionEnd { reason, last: latest, failovers })
+}
+
+/// A message's name, for logs.
+fn name(m: &SessionMessage) -> &'static str {
+	match m {
+		SessionMessage::Hello(_) => "hello",
+		SessionMessage::Welcome { .. } => "welcome",
+		SessionMessage::Input(_) => "input",
+		SessionMessage::Frame(_) => "frame",
+		SessionMessage::ClockProbe { .. } => "clock probe",
+		SessionMessage::ClockReply { .. } => "clock reply",
+		SessionMessage::Receipt(_) => "receipt",
+		SessionMessage::Heartbeat { .. } => "heartbeat",
+		SessionMessage::Takeover(_) => "takeover",
+		SessionMessage::Bye(_) => "bye",
+		SessionMessage::Snapshot(_) => "snapshot",
+		SessionMessage::Lockstep(_) => "lockstep",
+	}
 }

@@ -30,8 +30,9 @@ use tokio_tungstenite::{
 pub const INDEX_HTML: &str = include_str!("web/index.html");
 
 /// Bytes of a frame's header on the WebSocket: number (u64), tick (u64), width (u16), height
-/// (u16), encoding (u8: 0 JPEG, 1 raw), all little endian; the pixels follow.
-pub const FRAME_HEADER_LEN: usize = 21;
+/// (u16), encoding (u8: 0 JPEG, 1 raw), source (u8: which host, +1 at every takeover), all
+/// little endian; the pixels follow.
+pub const FRAME_HEADER_LEN: usize = 22;
 
 /// What the page tells the player.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +41,12 @@ pub enum PageEvent {
 	Opened,
 	/// The keys held now (the game's key bits).
 	Keys(u8),
-	/// Frame `number` was drawn (when the report arrived).
+	/// Frame `number` of host `source` was drawn (when the report arrived).
 	Drawn {
 		/// The frame.
 		number: u64,
+		/// Which host's frame (the frame header's source).
+		source: u8,
 		/// When the report arrived.
 		at: Instant,
 	},
@@ -54,8 +57,14 @@ pub enum PageEvent {
 #[derive(Deserialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
 enum FromPage {
-	Keys { keys: u8 },
-	Drawn { n: u64 },
+	Keys {
+		keys: u8,
+	},
+	Drawn {
+		n: u64,
+		#[serde(default)]
+		g: u8,
+	},
 }
 
 /// The player's end of the page.
@@ -70,8 +79,8 @@ pub struct PageHandle {
 	pub events: mpsc::Receiver<PageEvent>,
 }
 
-/// A frame as the page reads it.
-pub fn page_frame(frame: &Frame) -> Vec<u8> {
+/// A frame of host `source` as the page reads it.
+pub fn page_frame(frame: &Frame, source: u8) -> Vec<u8> {
 	let mut out = Vec::with_capacity(FRAME_HEADER_LEN + frame.data.len());
 	out.extend_from_slice(&frame.number.to_le_bytes());
 	out.extend_from_slice(&frame.tick.to_le_bytes());
@@ -81,6 +90,7 @@ pub fn page_frame(frame: &Frame) -> Vec<u8> {
 		Encoding::Jpeg => 0,
 		Encoding::Raw => 1,
 	});
+	out.push(source);
 	out.extend_from_slice(&frame.data);
 	out
 }
@@ -196,7 +206,7 @@ where
 			m = rx.next() => match m {
 				Some(Ok(Message::Text(t))) => match serde_json::from_str::<FromPage>(&t) {
 					Ok(FromPage::Keys { keys }) => { let _ = shared.events.try_send(PageEvent::Keys(keys)); },
-					Ok(FromPage::Drawn { n }) => { let _ = shared.events.try_send(PageEvent::Drawn { number: n, at: Instant::now() }); },
+					Ok(FromPage::Drawn { n, g }) => { let _ = shared.events.try_send(PageEvent::Drawn { number: n, source: g, at: Instant::now() }); },
 					Err(e) => tracing::debug!(error = %e, "the page sent something unexpected"),
 				},
 				Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,

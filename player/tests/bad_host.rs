@@ -124,6 +124,7 @@ async fn play_against(player: &Node, host: &Node) -> (session::SessionEnd, std::
 		page: &mut page,
 		net_events,
 		stream,
+		backup: None,
 		metrics: metrics.clone(),
 	};
 	let end = tokio::time::timeout(Duration::from_secs(20), session::run(ctx))

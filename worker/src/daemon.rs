@@ -2,12 +2,14 @@
 //! host them, submit their receipts and settle them; commit their work window by window, open
 //! what the chain challenges, and audit other workers when drawn ([`verification`]).
 
+mod backup;
 mod verification;
 
 use crate::{
 	config::{RendererChoice, RunConfig},
-	host::{self, EndCause, HostContext, Ticket},
+	host::{self, EndCause, HostContext, HostStart, Link, Ticket},
 	keys,
+	lockstep::BackupFeed,
 	machine::{self, Machine},
 	metrics::Metrics,
 	store::Store,
@@ -64,6 +66,8 @@ struct Hosted {
 	stop: watch::Sender<bool>,
 	/// The work its game logs, while it is being hosted.
 	work: Option<Arc<Mutex<WorkLog>>>,
+	/// What its game tells the session's backups.
+	feed: BackupFeed,
 }
 
 /// Everything the worker's tasks share.
@@ -83,8 +87,12 @@ struct Worker {
 	window_length: u32,
 	/// Fewest leaves a window may commit (`Work::MinTasksPerWindow`).
 	min_tasks: u32,
+	/// Sessions followed as a backup ([`backup`]).
+	backing: Mutex<HashMap<SessionId, backup::Backing>>,
 	/// The newest best block seen.
 	best: AtomicU64,
+	/// Its hash.
+	best_hash: Mutex<[u8; 32]>,
 	/// Set while a pass over the verification duties runs.
 	duties_running: AtomicBool,
 	/// Duties done whose calls the chain may not show yet: (commitment, kind).
@@ -156,7 +164,9 @@ pub async fn run(config: RunConfig) -> Result<()> {
 		shutdown,
 		window_length,
 		min_tasks,
+		backing: Mutex::new(HashMap::new()),
 		best: AtomicU64::new(0),
+		best_hash: Mutex::new([0; 32]),
 		duties_running: AtomicBool::new(false),
 		duties_done: Mutex::new(HashSet::new()),
 	});
@@ -335,7 +345,11 @@ impl Worker {
 					while let Some(block) = blocks.next().await {
 						match block {
 							Ok(b) => {
-								self.best.fetch_max(b.number, Ordering::Relaxed);
+								if self.best.fetch_max(b.number, Ordering::Relaxed) <= b.number {
+									if let Ok(mut h) = self.best_hash.lock() {
+										*h = b.hash;
+									}
+								}
 								for e in &b.events {
 									self.clone().on_event(b.hash, e);
 								}
@@ -356,6 +370,12 @@ impl Worker {
 		if let Some(Ok(r)) = e.decode::<SessionRequested>("Sessions", "SessionRequested") {
 			if r.host == self.me {
 				tokio::spawn(self.consider(block, r.session));
+			}
+		} else if let Some(Ok((session, host, _rate))) =
+			e.decode::<(SessionId, AccountId, Balance)>("Sessions", "SessionAccepted")
+		{
+			if host != self.me {
+				tokio::spawn(self.consider_backing(block, session));
 			}
 		} else if let Some(Ok((session, _host, next))) =
 			e.decode::<(SessionId, AccountId, Option<AccountId>)>("Sessions", "AcceptTimedOut")
@@ -406,7 +426,7 @@ impl Worker {
 				return;
 			}
 			let (stop, _) = watch::channel(false);
-			hosted.insert(session, Hosted { ticket, streaming: false, stop, work: None });
+			hosted.insert(session, Hosted { ticket, streaming: false, stop, work: None, feed: BackupFeed::new() });
 		}
 		match self.chain.submit(&calls::accept_session(session), &self.signer, Wait::InBlock).await {
 			Ok(_) => {
@@ -444,15 +464,21 @@ impl Worker {
 			Ok(h) => h,
 			Err(why) => return self.strike(peer, &why).await,
 		};
+		if hello.role == Role::Backup {
+			return self.serve_backup(peer, hello, stream).await;
+		}
+		if hello.role == Role::Player && self.is_backing(hello.session) {
+			return self.player_at_backup(peer, hello, stream).await;
+		}
 		let claim = self.hosted.lock().ok().and_then(|mut hosted| {
 			let h = hosted.get_mut(&hello.session)?;
 			if h.streaming || hello.account != h.ticket.player {
 				return None;
 			}
 			h.streaming = true;
-			Some((h.ticket.clone(), h.stop.subscribe()))
+			Some(h.ticket.clone())
 		});
-		let Some((ticket, stop)) = claim else {
+		let Some(ticket) = claim else {
 			return self.strike(peer, &format!("a hello for session {} it does not play here", hello.session)).await;
 		};
 		let fail = |why: &str| {
@@ -471,12 +497,43 @@ impl Worker {
 			let why = fail("a player's hello without video settings");
 			return self.strike(peer, &why).await;
 		};
+		let from = HostStart::new(ticket.seed);
+		self.host_session(peer, ticket, video, Link::new(stream), from, None).await;
+	}
+
+	/// Hosts `ticket` for the player at `peer` on `link` from `from` (a new game, or a takeover),
+	/// then commits its work and settles it.
+	async fn host_session(
+		self: Arc<Self>,
+		peer: PeerId,
+		ticket: Ticket,
+		video: pgt_net::Video,
+		link: Link,
+		from: HostStart,
+		executor: Option<pgt_compute::Executor>,
+	) {
+		let fail = |why: &str| {
+			if let Ok(mut hosted) = self.hosted.lock() {
+				if let Some(h) = hosted.get_mut(&ticket.session) {
+					h.streaming = false;
+				}
+			}
+			why.to_string()
+		};
+		let Some((stop, feed)) =
+			self.hosted.lock().ok().and_then(|h| h.get(&ticket.session).map(|h| (h.stop.subscribe(), h.feed.clone())))
+		else {
+			return;
+		};
 		let renderer = self.renderer;
-		let executor = match tokio::task::spawn_blocking(move || machine::open_executor(renderer)).await {
-			Ok(Ok(e)) => e,
-			_ => {
-				fail("no renderer");
-				return;
+		let executor = match executor {
+			Some(e) => e,
+			None => match tokio::task::spawn_blocking(move || machine::open_executor(renderer)).await {
+				Ok(Ok(e)) => e,
+				_ => {
+					fail("no renderer");
+					return;
+				},
 			},
 		};
 		let work = Arc::new(Mutex::new(WorkLog::new(self.window_of(self.best.load(Ordering::Relaxed)))));
@@ -498,8 +555,18 @@ impl Worker {
 			}
 			let _ = any_stop.send(true);
 		});
-		let outcome =
-			host::serve(self.host.clone(), ticket.clone(), video, executor, stream, work.clone(), any_stop_rx).await;
+		let outcome = host::serve(
+			self.host.clone(),
+			ticket.clone(),
+			video,
+			executor,
+			link,
+			work.clone(),
+			from,
+			feed,
+			any_stop_rx,
+		)
+		.await;
 		relay.abort();
 		submitter.abort();
 		if let Ok(mut hosted) = self.hosted.lock() {

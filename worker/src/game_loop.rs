@@ -7,6 +7,7 @@
 
 use crate::{
 	encode::{FrameEncoder, FrameMeta},
+	lockstep::{BackupFeed, BatchBuilder},
 	work::WorkLog,
 };
 use pgt_compute::{game::GameState, physics, Executor};
@@ -44,6 +45,12 @@ impl SessionClock {
 		SessionClock { start: Instant::now() }
 	}
 
+	/// The clock that read `now_us` at `at` (another machine's session clock, learnt from a
+	/// round trip).
+	pub fn reading(now_us: u64, at: Instant) -> SessionClock {
+		SessionClock { start: at.checked_sub(Duration::from_micros(now_us)).unwrap_or(at) }
+	}
+
 	/// Microseconds since the start.
 	pub fn now_us(&self) -> u64 {
 		self.start.elapsed().as_micros().try_into().unwrap_or(u64::MAX)
@@ -63,6 +70,30 @@ impl SessionClock {
 /// The game's state after a tick, as logged: (tick, state hash, ball position).
 pub type StateSummary = (Tick, [u8; 32], [f32; 3]);
 
+/// Every change of keys applied: (first tick with them, keys, the input's seq), as
+/// `pgt-compute simulate --inputs` replays them.
+pub type AppliedLog = Vec<(Tick, u8, u32)>;
+
+/// Where a game loop starts: a new session's first state, or the state a backup takes over at.
+#[derive(Clone, Debug)]
+pub struct LoopStart {
+	/// The state.
+	pub state: GameState,
+	/// The keys held.
+	pub keys: u8,
+	/// The `seq` of the last input applied (older inputs are ignored).
+	pub last_seq: u32,
+	/// Frames rendered so far (the next frame's number).
+	pub frames: u64,
+}
+
+impl LoopStart {
+	/// A new session's game.
+	pub fn new(seed: u64) -> LoopStart {
+		LoopStart { state: GameState::new(seed), keys: 0, last_seq: 0, frames: 0 }
+	}
+}
+
 /// What the game loop shares with the session's network side.
 #[derive(Default)]
 pub struct LoopStatus {
@@ -72,23 +103,25 @@ pub struct LoopStatus {
 	pub frames: AtomicU64,
 	/// Set to stop the loop.
 	pub stop: AtomicBool,
-	/// Every change of keys applied: (tick, keys, seq). The log a backup replays and a test
-	/// re-simulates.
-	pub applied: Mutex<Vec<(Tick, u8, u32)>>,
+	/// Every change of keys applied since the session's first tick (a backup that took over
+	/// starts with the host's). The log a test re-simulates.
+	pub applied: Mutex<AppliedLog>,
 	/// The state after the last tick: (tick, state hash, ball position).
 	pub last_state: Mutex<Option<StateSummary>>,
 }
 
 /// The game loop's settings.
 pub struct LoopConfig {
-	/// The seed of the session's first state.
-	pub seed: u64,
+	/// Where the game starts.
+	pub start: LoopStart,
 	/// The frames the player asked for.
 	pub video: Video,
 	/// The session clock.
 	pub clock: SessionClock,
 	/// Where every physics step and frame is logged as a micro-task (verifiable work).
 	pub work: Arc<Mutex<WorkLog>>,
+	/// Where the ticks go for the session's backups.
+	pub feed: BackupFeed,
 }
 
 /// Runs the game until `status.stop` is set or the frame receiver is gone. Meant for a thread
@@ -108,7 +141,8 @@ pub fn run(
 	let Video { width, height, fps, .. } = config.video;
 	let frame_interval = Duration::from_secs(1) / u32::from(fps.clamp(1, Video::MAX_FPS));
 	let clock = config.clock;
-	let mut state = GameState::new(config.seed);
+	let feed = config.feed;
+	let LoopStart { mut state, keys: start_keys, last_seq: start_seq, frames: start_frames } = config.start;
 	// Verifiable work: the state of the last frame and the keys of every tick since, logged as
 	// one physics step at the next frame.
 	let mut step_start = state.clone();
@@ -120,13 +154,18 @@ pub fn run(
 		}
 	};
 	let mut pending: BTreeMap<(Tick, u32), u8> = BTreeMap::new();
-	let (mut keys, mut last_seq) = (0u8, 0u32);
-	let mut number = 0u64;
+	let (mut keys, mut last_seq) = (start_keys, start_seq);
+	let mut number = start_frames;
+	let mut batch = BatchBuilder::default();
+	feed.publish_snapshot(&state, keys, last_seq, number);
 	let mut next_frame = Instant::now();
 	let mut rgba = Vec::new();
 	while !status.stop.load(Ordering::Relaxed) && !frames.is_closed() {
 		// Inputs: keyed by (tick, seq), so two for one tick apply in the order sent.
 		while let Ok(input) = inputs.try_recv() {
+			if input.seq <= start_seq {
+				continue; // applied before this loop started (a takeover's mirrored inputs)
+			}
 			if pending.len() >= MAX_PENDING_INPUTS {
 				tracing::debug!("input queue full; input dropped");
 				continue;
@@ -136,6 +175,7 @@ pub fn run(
 		}
 		let due = clock.due_tick();
 		let mut stepped = false;
+		let before = Tick::from(state.tick);
 		while Tick::from(state.tick) < due {
 			let next = Tick::from(state.tick) + 1;
 			while let Some(entry) = pending.first_entry() {
@@ -145,11 +185,18 @@ pub fn run(
 				let ((_, seq), k) = entry.remove_entry();
 				if k != keys {
 					status.applied.lock().map(|mut log| log.push((next, k, seq))).ok();
+					batch.applied(next, k, seq);
 				}
 				keys = k;
 				last_seq = seq;
 			}
 			state = physics::step(&state, keys);
+			batch.ticked(next, state.hash());
+			if batch.is_full() {
+				if let Some(b) = batch.take(last_seq, number) {
+					feed.publish_ticks(b);
+				}
+			}
 			step_inputs.push(keys);
 			if step_inputs.len() == MAX_PHYSICS_TICKS as usize {
 				let end_hash = state.hash();
@@ -160,6 +207,12 @@ pub fn run(
 			stepped = true;
 		}
 		if stepped {
+			if let Some(b) = batch.take(last_seq, number) {
+				feed.publish_ticks(b);
+			}
+			if BackupFeed::snapshot_due(before, state.tick.into()) {
+				feed.publish_snapshot(&state, keys, last_seq, number);
+			}
 			status.tick.store(state.tick.into(), Ordering::Relaxed);
 			if let Ok(mut last) = status.last_state.lock() {
 				*last = Some((state.tick.into(), state.hash().0, state.ball.pos));

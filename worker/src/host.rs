@@ -4,7 +4,8 @@
 //! that does not decode, a receipt it did not sign or for another session) ends the stream.
 
 use crate::{
-	game_loop::{self, LoopConfig, LoopStatus, SessionClock},
+	game_loop::{self, AppliedLog, LoopConfig, LoopStart, LoopStatus, SessionClock},
+	lockstep::BackupFeed,
 	metrics::Metrics,
 	store::Store,
 	work::WorkLog,
@@ -14,7 +15,7 @@ use pgt_compute::Executor;
 use pgt_net::{
 	io::{read_message, spawn_reader, write_message, ReadError},
 	message::{AccountId, MISSED_RECEIPTS_TO_END, RECEIPT_PERIOD_SECS},
-	ByeReason, Frame, SessionMessage, SignedReceipt, Video,
+	ByeReason, Frame, Input, SessionMessage, SignedReceipt, Video,
 };
 use pgt_primitives::sessions::SessionId;
 use std::{
@@ -72,26 +73,84 @@ pub struct HostContext {
 	pub store: Store,
 }
 
+/// A session stream, split: messages arrive on `rx` from a reader task of their own (so a
+/// `select!` never cuts one in half), and are written to `writer`. A backup reads a player's
+/// stream this way until the takeover, then hands the same link to [`serve`].
+pub struct Link {
+	/// Messages (and the first error, last) from the other side.
+	pub rx: mpsc::Receiver<Result<SessionMessage, ReadError>>,
+	/// The task reading them.
+	pub reader: tokio::task::JoinHandle<()>,
+	/// The stream's write half.
+	pub writer: futures::io::WriteHalf<pgt_net::libp2p::Stream>,
+}
+
+impl Link {
+	/// Splits `stream` and starts reading it.
+	pub fn new(stream: pgt_net::libp2p::Stream) -> Link {
+		let (reader, writer) = stream.split();
+		let (rx, reader) = spawn_reader::<_, SessionMessage>(reader);
+		Link { rx, reader, writer }
+	}
+}
+
+/// Where hosting starts: a new session from its seed, or a backup taking over.
+pub struct HostStart {
+	/// The game's state, keys and frame count.
+	pub start: LoopStart,
+	/// The session clock (a backup's is the old host's).
+	pub clock: SessionClock,
+	/// The key changes applied before `start` (a backup's copy of the old host's).
+	pub applied: AppliedLog,
+	/// Inputs the player sent that the game may not have applied yet (mirrored to a backup).
+	pub inputs: Vec<Input>,
+	/// Whether the stream still needs its welcome (a backup already sent one).
+	pub welcome: bool,
+}
+
+impl HostStart {
+	/// A new session's game, from its first tick.
+	pub fn new(seed: u64) -> HostStart {
+		HostStart {
+			start: LoopStart::new(seed),
+			clock: SessionClock::start(),
+			applied: Vec::new(),
+			inputs: Vec::new(),
+			welcome: true,
+		}
+	}
+}
+
 /// Hosts `ticket` on `stream` until the player leaves, stops signing, breaks the protocol, or
 /// `shutdown` turns true. `video` is what the player's hello asked for; every physics step and
-/// frame goes into `work`.
+/// frame goes into `work`, every tick to the backups' `feed`.
+#[allow(clippy::too_many_arguments)]
 pub async fn serve(
 	ctx: Arc<HostContext>,
 	ticket: Ticket,
 	video: Video,
 	executor: Executor,
-	stream: pgt_net::libp2p::Stream,
+	link: Link,
 	work: Arc<Mutex<WorkLog>>,
+	from: HostStart,
+	feed: BackupFeed,
 	mut shutdown: watch::Receiver<bool>,
 ) -> Outcome {
-	let clock = SessionClock::start();
+	let HostStart { start, clock, applied, inputs, welcome } = from;
+	feed.set_clock(clock);
 	let status = Arc::new(LoopStatus::default());
+	if let Ok(mut log) = status.applied.lock() {
+		*log = applied;
+	}
 	let (input_tx, input_rx) = std::sync::mpsc::channel();
+	for input in inputs {
+		let _ = input_tx.send(input);
+	}
 	let (frame_tx, mut frame_rx) = watch::channel::<Option<Arc<Frame>>>(None);
 	let game = {
 		let status = status.clone();
 		let metrics = ctx.metrics.clone();
-		let config = LoopConfig { seed: ticket.seed, video, clock, work };
+		let config = LoopConfig { start, video, clock, work, feed };
 		std::thread::Builder::new().name(format!("session-{}", ticket.session)).spawn(move || {
 			game_loop::run(config, executor, input_rx, frame_tx, status, |frame, render, encode| {
 				metrics.frame_rendered(frame.data.len(), render, encode)
@@ -108,17 +167,15 @@ pub async fn serve(
 			}
 		},
 	};
-	let (reader, mut writer) = stream.split();
-	// The reader: one task, so a message is never cut by a timer.
-	let (mut msg_rx, read_task) = spawn_reader::<_, SessionMessage>(reader);
+	let Link { rx: mut msg_rx, reader: read_task, mut writer } = link;
 
 	// The writer: the newest frame whenever there is one, replies in between, a heartbeat when
 	// idle.
 	let (ctrl_tx, mut ctrl_rx) = mpsc::channel::<SessionMessage>(16);
 	let metrics = ctx.metrics.clone();
 	let write_task = tokio::spawn(async move {
-		let welcome = SessionMessage::Welcome { tick: 0, now_us: clock.now_us() };
-		if write_message(&mut writer, &welcome).await.is_err() {
+		let hello_back = SessionMessage::Welcome { tick: clock.due_tick(), now_us: clock.now_us() };
+		if welcome && write_message(&mut writer, &hello_back).await.is_err() {
 			return;
 		}
 		let mut idle = tokio::time::interval(Duration::from_secs(1));
@@ -238,7 +295,7 @@ fn check_receipt(
 	Ok(())
 }
 
-fn name(m: &SessionMessage) -> &'static str {
+pub(crate) fn name(m: &SessionMessage) -> &'static str {
 	match m {
 		SessionMessage::Hello(_) => "a second hello",
 		SessionMessage::Welcome { .. } => "welcome",
@@ -250,6 +307,8 @@ fn name(m: &SessionMessage) -> &'static str {
 		SessionMessage::Heartbeat { .. } => "heartbeats",
 		SessionMessage::Takeover(_) => "a takeover to its host",
 		SessionMessage::Bye(_) => "bye",
+		SessionMessage::Snapshot(_) => "snapshots",
+		SessionMessage::Lockstep(_) => "lockstep ticks",
 	}
 }
 

@@ -47,6 +47,15 @@ pub struct Metrics {
 	pub audits_committed: Counter<U64>,
 	/// Audits revealed.
 	pub audits_revealed: Counter<U64>,
+	/// Sessions followed in lockstep as a backup now.
+	pub sessions_backing: Gauge<U64>,
+	/// Ticks a backup checked against its host's state hash.
+	pub lockstep_ticks: Counter<U64>,
+	/// Times a backup lost its host's game (a hash that differed, or missed ticks) and waited
+	/// for the next snapshot.
+	pub lockstep_resyncs: Counter<U64>,
+	/// Sessions this worker took over from a dropped host on the player's order.
+	pub takeovers: Counter<U64>,
 }
 
 impl Metrics {
@@ -81,6 +90,13 @@ impl Metrics {
 			windows_failed: counter("windows_failed_total", "Own windows judged wrong or unopened")?,
 			audits_committed: counter("audits_committed_total", "Audits of other workers' windows committed")?,
 			audits_revealed: counter("audits_revealed_total", "Audits revealed")?,
+			sessions_backing: register(
+				Gauge::new("pgt_worker_sessions_backing", "Sessions followed in lockstep as a backup")?,
+				registry,
+			)?,
+			lockstep_ticks: counter("lockstep_ticks_total", "Ticks checked against the host's state hash as a backup")?,
+			lockstep_resyncs: counter("lockstep_resyncs_total", "Times a backup lost the host's game and resynced")?,
+			takeovers: counter("takeovers_total", "Sessions taken over from a dropped host")?,
 		})
 	}
 

@@ -140,6 +140,14 @@ impl Store {
 		Ok(Some(WindowRecord::decode(&mut bytes.value()).context("a stored window does not decode")?))
 	}
 
+	/// The sealed window `(session, window)`, if kept (for a commitment whose id this worker never
+	/// learnt: killed between committing and reading the event).
+	pub fn window(&self, session: SessionId, window: WindowIndex) -> Result<Option<WindowRecord>> {
+		let tx = self.db.begin_read()?;
+		let Some(bytes) = tx.open_table(WINDOWS)?.get((session, window))? else { return Ok(None) };
+		Ok(Some(WindowRecord::decode(&mut bytes.value()).context("a stored window does not decode")?))
+	}
+
 	/// Forgets a window and its commitment (its salt is revealed, nothing more is asked of it),
 	/// or a window whose commitment failed (`commitment` `None`).
 	pub fn forget_window(
@@ -179,5 +187,40 @@ impl Store {
 		tx.open_table(VERDICTS)?.remove(commitment)?;
 		tx.commit()?;
 		Ok(())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::work::{WindowTasks, WorkLog};
+	use pgt_compute::game::GameState;
+
+	fn some_work() -> WindowTasks {
+		let mut log = WorkLog::new(3);
+		let state = GameState::new(5);
+		log.record_step(&state, state.hash(), &[0, 8, 8], state.hash());
+		log.cut(4)
+	}
+
+	#[test]
+	fn a_window_committed_before_a_crash_is_found_without_its_commitment_id() {
+		let dir = tempfile::tempdir().unwrap();
+		let record = WindowRecord::seal(9, 3, some_work());
+		{
+			let store = Store::open(dir.path()).unwrap();
+			store.save_window(&record).unwrap();
+			// Killed here: the commitment was submitted, its id never noted.
+		}
+		let store = Store::open(dir.path()).unwrap();
+		assert_eq!(store.committed_window(41).unwrap(), None);
+		assert_eq!(store.window(9, 3).unwrap(), Some(record.clone()));
+		assert_eq!(store.window(9, 4).unwrap(), None);
+		// Once the duty names the id, it is noted and found by it.
+		store.save_commitment(41, 9, 3).unwrap();
+		assert_eq!(store.committed_window(41).unwrap(), Some(record));
+		store.forget_window(9, 3, Some(41)).unwrap();
+		assert_eq!(store.committed_window(41).unwrap(), None);
+		assert_eq!(store.window(9, 3).unwrap(), None);
 	}
 }

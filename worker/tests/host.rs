@@ -14,7 +14,8 @@ use pgt_net::{
 };
 use pgt_primitives::sessions::Receipt;
 use pgt_worker::{
-	host::{self, EndCause, HostContext, Outcome, Ticket},
+	host::{self, EndCause, HostContext, HostStart, Link, Outcome, Ticket},
+	lockstep::BackupFeed,
 	metrics::Metrics,
 	store::Store,
 	work::{recompute, WindowRecord, WorkLog},
@@ -70,7 +71,11 @@ async fn host(dir: &std::path::Path) -> (Node, Arc<HostContext>, mpsc::Receiver<
 			let (_stop, shutdown) = watch::channel(false);
 			let work = Arc::new(Mutex::new(WorkLog::new(0)));
 			let executor = Executor::new(Backend::Cpu);
-			let outcome = host::serve(c.clone(), ticket, VIDEO, executor, stream, work.clone(), shutdown).await;
+			let from = HostStart::new(ticket.seed);
+			let link = Link::new(stream);
+			let outcome =
+				host::serve(c.clone(), ticket, VIDEO, executor, link, work.clone(), from, BackupFeed::new(), shutdown)
+					.await;
 			let log = std::mem::replace(&mut *work.lock().unwrap(), WorkLog::new(0));
 			let _ = tx.send((outcome, log)).await;
 			std::mem::drop(_stop);

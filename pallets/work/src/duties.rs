@@ -68,7 +68,17 @@ impl<T: Config> Pallet<T> {
 		} else {
 			(Vec::new(), Vec::new())
 		};
-		Duty { commitment: id, session: c.session, task_hash: c.task_hash, kind, deadline, indices, leaves, states }
+		Duty {
+			commitment: id,
+			session: c.session,
+			window: c.window,
+			task_hash: c.task_hash,
+			kind,
+			deadline,
+			indices,
+			leaves,
+			states,
+		}
 	}
 
 	/// The duties `select` picks out of the live commitments, oldest first. Views run off chain;

@@ -185,6 +185,9 @@ pub struct Duty<BlockNumber> {
 	pub commitment: CommitmentId,
 	/// The session the work was for.
 	pub session: SessionId,
+	/// The window it was committed for: with `session`, how the committer finds its own record
+	/// of the window (a worker that crashed before it learnt the commitment's id still can).
+	pub window: WindowIndex,
 	/// The session's task package hash: an auditor checks the states start from its seed.
 	pub task_hash: H256,
 	/// What to do.

@@ -1,7 +1,7 @@
 // Starts the real pgt-worker and pgt-player binaries for the end-to-end tests; their output goes
 // to log files that failing tests print.
 import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { nodeBinary, freePort, waitFor } from './node.mjs';
 
@@ -14,6 +14,8 @@ export function binary(name) {
 }
 
 function startProcess(bin, args, logPath, env = {}) {
+  // The log is appended to (a restarted worker keeps its file); `log()` reads this run's part.
+  const offset = existsSync(logPath) ? statSync(logPath).size : 0;
   const log = createWriteStream(logPath, { flags: 'a' });
   const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_BACKTRACE: '0', ...env } });
   let stdout = '';
@@ -25,7 +27,7 @@ function startProcess(bin, args, logPath, env = {}) {
     exited: false,
     exit: new Promise((resolve) => proc.once('close', (code, signal) => resolve({ code, signal }))),
     stdout: () => stdout,
-    log: () => { try { return readFileSync(logPath, 'utf8'); } catch { return ''; } },
+    log: () => { try { return readFileSync(logPath).subarray(offset).toString('utf8'); } catch { return ''; } },
     tail: (lines = 30) => handle.log().split('\n').slice(-lines).join('\n'),
     async stop(signal = 'SIGINT', graceMs = 60_000) {
       if (handle.exited) return handle.exit;

@@ -8,7 +8,7 @@
 use super::Worker;
 use crate::work::{random_h256, recompute, WindowRecord, WorkLog};
 use anyhow::{anyhow, Context, Result};
-use pallet_pgt_work::{CommitmentId, WindowIndex};
+use pallet_pgt_work::WindowIndex;
 use pgt_client::{
 	call::calls,
 	chain::Chain,
@@ -136,7 +136,7 @@ impl Worker {
 		let id = duty.commitment;
 		match duty.kind {
 			DutyKind::Open => {
-				let record = self.window(id)?;
+				let record = self.window(&duty)?;
 				let indices = duty.indices.clone();
 				let openings = tokio::task::spawn_blocking(move || record.openings(&indices)).await??;
 				self.chain.submit(&calls::open_leaves(id, &openings), &self.signer, Wait::InBlock).await?;
@@ -144,7 +144,7 @@ impl Worker {
 				tracing::info!(commitment = id, session = duty.session, leaves = ?duty.indices, "challenged leaves opened");
 			},
 			DutyKind::RevealSalt => {
-				let record = self.window(id)?;
+				let record = self.window(&duty)?;
 				self.chain.submit(&calls::reveal_salt(id, record.salt), &self.signer, Wait::InBlock).await?;
 				tracing::info!(commitment = id, session = duty.session, "salt revealed");
 				if let Err(e) = self.host.store.forget_window(record.session, record.window, Some(id)) {
@@ -177,11 +177,27 @@ impl Worker {
 		Ok(())
 	}
 
-	fn window(&self, commitment: CommitmentId) -> Result<WindowRecord> {
-		self.host
-			.store
-			.committed_window(commitment)
-			.with_context(|| format!("cannot read commitment {commitment}'s window"))?
-			.ok_or_else(|| anyhow!("commitment {commitment}'s window is not in the store"))
+	/// The window a duty is about: by its commitment's id, or — when this worker never learnt the
+	/// id (killed after committing, before reading the event) — by its session and window, the
+	/// id then noted.
+	fn window(&self, duty: &Duty) -> Result<WindowRecord> {
+		let (id, store) = (duty.commitment, &self.host.store);
+		if let Some(record) =
+			store.committed_window(id).with_context(|| format!("cannot read commitment {id}'s window"))?
+		{
+			return Ok(record);
+		}
+		let record = store
+			.window(duty.session, duty.window)
+			.with_context(|| format!("cannot read commitment {id}'s window"))?
+			.ok_or_else(|| anyhow!("commitment {id}'s window is not in the store"))?;
+		tracing::info!(
+			commitment = id,
+			session = duty.session,
+			window = duty.window,
+			"a committed window found by its session and window"
+		);
+		store.save_commitment(id, duty.session, duty.window)?;
+		Ok(record)
 	}
 }

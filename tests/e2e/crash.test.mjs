@@ -1,0 +1,52 @@
+// Crash safety, short: two crash cycles (tests/e2e/lib/crash.mjs) on a `pgt-node --dev` with
+// 3-block verification windows and four `pgt-worker`s — the host of the first session and the
+// backup of the second are killed with SIGKILL at a random moment and started again. No receipt
+// is lost (every CSU share equals the player's last receipt for it), each share is paid
+// rate × billed / 3600 and the session's total is their sum, and every window committed for the
+// sessions — by a host before its crash included — is opened and judged honest.
+// `scripts/crash-cycles` runs 20 (docs/benchmarks.md).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { startDevChain, tempDir } from './lib/node.mjs';
+import { startWorker } from './lib/procs.mjs';
+import { crashCycles, checkCommitments, seededRandom } from './lib/crash.mjs';
+
+describe('crash safety: kill -9 and restart a host and a backup mid-session', () => {
+  let node;
+  let api;
+  let dir;
+  const workers = [];
+
+  before(async () => {
+    ({ node, api } = await startDevChain('crash', { genesis: { work: { windowLength: 3 } } }));
+    dir = tempDir('crash');
+    workers.push(...await Promise.all(['Bob', 'Charlie', 'Dave', 'Eve'].map((n) => startWorker(node, n, dir))));
+  });
+
+  after(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  test('no receipt lost, pay to the planck, every committed window opened and honest', async () => {
+    try {
+      await cryptoWaitReady();
+      const keyring = new Keyring({ type: 'sr25519' });
+      const seed = Number(process.env.CRASH_SEED ?? 1);
+      const { rows, commitments } = await crashCycles({
+        node, api, keyring, workers, dir, cycles: 2, random: seededRandom(seed), log: (r) => console.log(JSON.stringify(r)),
+      });
+      assert.equal(rows.length, 2);
+      assert.ok(rows[0].failover, 'the first cycle killed the host: the session failed over');
+      assert.ok(commitments.length >= 2, `windows were committed: ${JSON.stringify(commitments)}`);
+      const judged = await checkCommitments({ api, node, commitments });
+      for (const c of judged) assert.equal(c.verdict, 'Honest', JSON.stringify(c));
+    } catch (e) {
+      e.message += '\n' + workers.map((w) => `--- ${w.logPath} ---\n${w.tail(25)}`).join('\n');
+      throw e;
+    }
+  });
+});
