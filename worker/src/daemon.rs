@@ -353,6 +353,7 @@ impl Worker {
 								for e in &b.events {
 									self.clone().on_event(b.hash, e);
 								}
+								self.host.metrics.store_bytes.set(self.host.store.size_bytes());
 								self.cut_windows(b.number);
 								self.spawn_duties(b.hash);
 							},
@@ -467,6 +468,11 @@ impl Worker {
 		if hello.role == Role::Backup {
 			return self.serve_backup(peer, hello, stream).await;
 		}
+		if hello.role == Role::Player {
+			// The player learns that its session was accepted from the same block as a backup
+			// does, and may be quicker: give this worker a moment to take up its role.
+			self.wait_for_role(hello.session, HELLO_PATIENCE / 2).await;
+		}
 		if hello.role == Role::Player && self.is_backing(hello.session) {
 			return self.player_at_backup(peer, hello, stream).await;
 		}
@@ -499,6 +505,18 @@ impl Worker {
 		};
 		let from = HostStart::new(ticket.seed);
 		self.host_session(peer, ticket, video, Link::new(stream), from, None).await;
+	}
+
+	/// Waits up to `patience` until this worker hosts or backs `session`.
+	async fn wait_for_role(&self, session: SessionId, patience: Duration) {
+		let deadline = tokio::time::Instant::now() + patience;
+		while tokio::time::Instant::now() < deadline {
+			let hosting = self.hosted.lock().map(|h| h.contains_key(&session)).unwrap_or(false);
+			if hosting || self.is_backing(session) {
+				return;
+			}
+			tokio::time::sleep(Duration::from_millis(25)).await;
+		}
 	}
 
 	/// Hosts `ticket` for the player at `peer` on `link` from `from` (a new game, or a takeover),

@@ -56,6 +56,8 @@ pub struct Metrics {
 	pub lockstep_resyncs: Counter<U64>,
 	/// Sessions this worker took over from a dropped host on the player's order.
 	pub takeovers: Counter<U64>,
+	/// The embedded store's size on disk, bytes.
+	pub store_bytes: Gauge<U64>,
 }
 
 impl Metrics {
@@ -97,6 +99,7 @@ impl Metrics {
 			lockstep_ticks: counter("lockstep_ticks_total", "Ticks checked against the host's state hash as a backup")?,
 			lockstep_resyncs: counter("lockstep_resyncs_total", "Times a backup lost the host's game and resynced")?,
 			takeovers: counter("takeovers_total", "Sessions taken over from a dropped host")?,
+			store_bytes: register(Gauge::new("pgt_worker_store_bytes", "The embedded store's size on disk")?, registry)?,
 		})
 	}
 

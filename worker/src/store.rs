@@ -32,6 +32,7 @@ const VERDICTS: TableDefinition<u64, &[u8]> = TableDefinition::new("verdicts");
 #[derive(Clone)]
 pub struct Store {
 	db: Arc<Database>,
+	path: Arc<std::path::PathBuf>,
 }
 
 impl Store {
@@ -48,7 +49,12 @@ impl Store {
 		tx.open_table(COMMITMENTS)?;
 		tx.open_table(VERDICTS)?;
 		tx.commit()?;
-		Ok(Store { db: Arc::new(db) })
+		Ok(Store { db: Arc::new(db), path: Arc::new(path) })
+	}
+
+	/// The store file's size in bytes (0 if it cannot be read).
+	pub fn size_bytes(&self) -> u64 {
+		std::fs::metadata(self.path.as_ref()).map(|m| m.len()).unwrap_or(0)
 	}
 
 	/// Keeps `r` as its session's latest receipt (durable when this returns).
