@@ -250,7 +250,8 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 	let csu = settle(&chain, &signer, session, last).await?;
 	let text = settlement_text(session, &csu, &me);
 	println!("{text}");
-	let _ = page.texts.send(serde_json::json!({ "t": "ended", "text": text }).to_string()).await;
+	// Never waits: with no page open (headless, or a closed tab) nobody drains the texts.
+	let _ = page.texts.try_send(serde_json::json!({ "t": "ended", "text": text }).to_string());
 	tokio::time::sleep(Duration::from_millis(200)).await;
 	Ok(csu)
 }

@@ -4,12 +4,15 @@
 //! reason — never a panic, never a hang — and the player still sends its final signed receipt
 //! and bye; a player node that met a bad host plays with the next one.
 
+mod common;
+
+use common::{node, GENESIS};
 use futures::{AsyncWriteExt, StreamExt};
 use pgt_net::{
 	io::{read_message, write_message},
 	libp2p::multiaddr::Protocol,
 	signed::sign_receipt,
-	ByeReason, Encoding, Frame, NetworkKeypair, Node, NodeConfig, SessionMessage,
+	ByeReason, Encoding, Frame, Node, SessionMessage,
 };
 use pgt_player::{
 	metrics::Metrics,
@@ -21,15 +24,7 @@ use std::time::Duration;
 use subxt_signer::sr25519::dev;
 use tokio::sync::mpsc;
 
-const GENESIS: [u8; 32] = [9; 32];
 const SESSION: u64 = 4;
-
-async fn node() -> Node {
-	let config = NodeConfig { listen: vec!["/ip4/127.0.0.1/udp/0/quic-v1".parse().unwrap()], ..NodeConfig::default() };
-	let (node, mut events) = Node::start(NetworkKeypair::generate_ed25519(), config).await.expect("node starts");
-	tokio::spawn(async move { while events.recv().await.is_some() {} });
-	node
-}
 
 #[derive(Clone, Copy, Debug)]
 enum Misbehaviour {

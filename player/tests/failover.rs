@@ -4,11 +4,14 @@
 //! backup to take over at the tick after the last frame it got, and takes the backup's frames
 //! from then on, billing them in the backup's own receipts.
 
+mod common;
+
+use common::{node, GENESIS};
 use futures::StreamExt;
 use pgt_net::{
 	io::{read_message, write_message},
 	libp2p::multiaddr::Protocol,
-	ByeReason, Encoding, Frame, NetworkKeypair, Node, NodeConfig, SessionMessage, Takeover,
+	ByeReason, Encoding, Frame, Node, SessionMessage, Takeover,
 };
 use pgt_player::{
 	metrics::Metrics,
@@ -19,17 +22,9 @@ use std::time::Duration;
 use subxt_signer::sr25519::dev;
 use tokio::sync::{mpsc, watch};
 
-const GENESIS: [u8; 32] = [9; 32];
 const SESSION: u64 = 5;
 const HOST_FRAMES_AFTER: u64 = 3;
 const BACKUP_FRAMES: u64 = 6;
-
-async fn node() -> Node {
-	let config = NodeConfig { listen: vec!["/ip4/127.0.0.1/udp/0/quic-v1".parse().unwrap()], ..NodeConfig::default() };
-	let (node, mut events) = Node::start(NetworkKeypair::generate_ed25519(), config).await.expect("node starts");
-	tokio::spawn(async move { while events.recv().await.is_some() {} });
-	node
-}
 
 fn frame(number: u64, tick: u64) -> Frame {
 	Frame {
