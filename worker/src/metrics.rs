@@ -99,7 +99,10 @@ impl Metrics {
 			lockstep_ticks: counter("lockstep_ticks_total", "Ticks checked against the host's state hash as a backup")?,
 			lockstep_resyncs: counter("lockstep_resyncs_total", "Times a backup lost the host's game and resynced")?,
 			takeovers: counter("takeovers_total", "Sessions taken over from a dropped host")?,
-			store_bytes: register(Gauge::new("pgt_worker_store_bytes", "The embedded store's size on disk")?, registry)?,
+			store_bytes: register(
+				Gauge::new("pgt_worker_store_bytes", "The embedded store's size on disk")?,
+				registry,
+			)?,
 		})
 	}
 
