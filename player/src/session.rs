@@ -95,19 +95,29 @@ pub struct SessionEnd {
 pub const MIN_HOST_PATIENCE: Duration = Duration::from_millis(100);
 /// Before its first frame, a host has this long (its game starts when the player connects).
 pub const FIRST_FRAME_PATIENCE: Duration = Duration::from_secs(5);
+/// Until enough gaps between frames are measured, a host has this long.
+pub const STARTUP_PATIENCE: Duration = Duration::from_secs(1);
 /// Frame arrivals the frame interval is measured over.
-const INTERVAL_SAMPLES: usize = 16;
+pub const INTERVAL_SAMPLES: usize = 32;
+/// Gaps measured before the frame interval is trusted.
+pub const MIN_INTERVAL_SAMPLES: usize = 8;
 
-/// How long the host may be silent: max(100 ms, 3 frame intervals), the interval being the
-/// median gap between the last frames received (a host that renders slower than asked is not
-/// dropped for it).
-pub fn host_patience(gaps: &std::collections::VecDeque<Duration>) -> Duration {
-	if gaps.is_empty() {
+/// How long the host may be silent: max(100 ms, 3 frame intervals). The interval is the 90th
+/// percentile of the last [`INTERVAL_SAMPLES`] gaps between frames received, so a host that
+/// renders slower than asked, or whose frames arrive unevenly on a busy machine, is not dropped
+/// for it; until [`MIN_INTERVAL_SAMPLES`] gaps are measured the host has [`STARTUP_PATIENCE`],
+/// and before its first frame [`FIRST_FRAME_PATIENCE`].
+pub fn host_patience(gaps: &std::collections::VecDeque<Duration>, frames_seen: bool) -> Duration {
+	if !frames_seen {
 		return FIRST_FRAME_PATIENCE;
+	}
+	if gaps.len() < MIN_INTERVAL_SAMPLES {
+		return STARTUP_PATIENCE;
 	}
 	let mut sorted: Vec<Duration> = gaps.iter().copied().collect();
 	sorted.sort();
-	(sorted[sorted.len() / 2] * 3).max(MIN_HOST_PATIENCE)
+	let p90 = sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)];
+	(p90 * 3).max(MIN_HOST_PATIENCE)
 }
 
 /// One side of the session: the host, or the first backup.
@@ -184,6 +194,8 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 	let mut last_frame: Option<(Instant, Tick)> = None;
 	let mut gaps: std::collections::VecDeque<Duration> = Default::default();
 	let mut dropped_at: Option<Instant> = None;
+	// The tick the backup last said it was at (0: not following the game yet).
+	let mut backup_tick: Tick = 0;
 	let mut watchdog = tokio::time::interval(Duration::from_millis(10));
 	watchdog.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 	// The network's other events are drained so the node never stalls.
@@ -256,15 +268,17 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 				None => drop_host = Some("the stream closed".into()),
 			},
 			m = recv_backup(&mut backup) => match m {
-				Some(Ok(SessionMessage::Welcome { .. } | SessionMessage::Heartbeat { .. } | SessionMessage::ClockReply { .. })) => {},
+				Some(Ok(SessionMessage::Heartbeat { tick })) => backup_tick = tick,
+				Some(Ok(SessionMessage::Welcome { .. } | SessionMessage::ClockReply { .. })) => {},
 				other => {
 					tracing::warn!(session, message = ?other.map(|m| m.map(|m| name(&m))), "the backup's stream ended; no failover from now on");
 					if let Some(b) = backup.take() { b.close_with(None); }
 				},
 			},
 			_ = watchdog.tick() => {
-				let patience = host_patience(&gaps);
-				if backup.is_some() && last_heard.elapsed() > patience {
+				let patience = host_patience(&gaps, last_frame.is_some());
+				// Only a backup that follows the game (its heartbeat names a tick) can take over.
+				if backup.is_some() && backup_tick > 0 && last_heard.elapsed() > patience {
 					drop_host = Some(format!("nothing from the host for {} ms", last_heard.elapsed().as_millis()));
 				}
 			},
@@ -370,6 +384,7 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 		generation = generation.wrapping_add(1);
 		sent_at.clear();
 		gaps.clear();
+		backup_tick = 0;
 		dropped_at = last_frame.map(|(at, _)| at).or(Some(dropped));
 		last_heard = Instant::now();
 		let _ = page.texts.try_send(serde_json::json!({ "t": "failover", "tick": tick, "why": why }).to_string());
@@ -406,5 +421,31 @@ fn name(m: &SessionMessage) -> &'static str {
 		SessionMessage::Bye(_) => "bye",
 		SessionMessage::Snapshot(_) => "snapshot",
 		SessionMessage::Lockstep(_) => "lockstep",
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use std::collections::VecDeque;
+
+	fn gaps(ms: &[u64]) -> VecDeque<Duration> {
+		ms.iter().map(|&m| Duration::from_millis(m)).collect()
+	}
+
+	#[test]
+	fn a_hosts_patience_is_three_frame_intervals_and_never_under_100_ms() {
+		assert_eq!(host_patience(&gaps(&[]), false), FIRST_FRAME_PATIENCE);
+		assert_eq!(host_patience(&gaps(&[33; 7]), true), STARTUP_PATIENCE, "too few gaps measured");
+		assert_eq!(host_patience(&gaps(&[33; 32]), true), MIN_HOST_PATIENCE, "30 frames/s: 100 ms");
+		assert_eq!(host_patience(&gaps(&[100; 32]), true), Duration::from_millis(300), "10 frames/s");
+		// A busy machine: a tenth of the frames come late; the patience covers them.
+		let mut uneven = vec![33; 28];
+		uneven.extend([95; 4]);
+		assert_eq!(host_patience(&gaps(&uneven), true), Duration::from_millis(285));
+		// One late frame in 32 does not move it.
+		let mut one = vec![33; 31];
+		one.push(400);
+		assert_eq!(host_patience(&gaps(&one), true), MIN_HOST_PATIENCE);
 	}
 }

@@ -92,6 +92,8 @@ fn backup(node: &Node) -> tokio::task::JoinHandle<Vec<SessionMessage>> {
 		let (_peer, mut s) = incoming.next().await.expect("a stream");
 		let mut got = vec![read_message::<_, SessionMessage>(&mut s).await.expect("hello")];
 		write_message(&mut s, &SessionMessage::Welcome { tick: 0, now_us: 0 }).await.expect("writes");
+		// "Following the game, at tick 1": only such a backup is ordered to take over.
+		write_message(&mut s, &SessionMessage::Heartbeat { tick: 1 }).await.expect("writes");
 		let takeover: Takeover = loop {
 			match tokio::time::timeout(Duration::from_secs(10), read_message::<_, SessionMessage>(&mut s)).await {
 				Ok(Ok(SessionMessage::Takeover(t))) => {

@@ -172,6 +172,10 @@ pub enum FollowError {
 /// A backup's copy of the host's game.
 #[derive(Default)]
 pub struct Follower {
+	/// The session's seed (from its task package): a snapshot of another game is refused, as an
+	/// auditor refuses an opened state not from the seed — a host could otherwise hand its
+	/// backup a game whose work the backup would be slashed for after a takeover.
+	seed: u64,
 	state: Option<GameState>,
 	keys: u8,
 	last_seq: u32,
@@ -181,9 +185,9 @@ pub struct Follower {
 }
 
 impl Follower {
-	/// A follower waiting for its first snapshot.
-	pub fn new() -> Follower {
-		Follower::default()
+	/// A follower of the game started from `seed`, waiting for its first snapshot.
+	pub fn new(seed: u64) -> Follower {
+		Follower { seed, ..Follower::default() }
 	}
 
 	/// The tick it is at (`None`: waiting for a snapshot).
@@ -215,6 +219,9 @@ impl Follower {
 		let state = GameState::decode(&s.state).map_err(|e| FollowError::BadSnapshot(e.to_string()))?;
 		if Tick::from(state.tick) != s.tick {
 			return Err(FollowError::BadSnapshot(format!("a state at tick {} sent as tick {}", state.tick, s.tick)));
+		}
+		if state.seed != self.seed {
+			return Err(FollowError::BadSnapshot(format!("a state of game {} for game {}", state.seed, self.seed)));
 		}
 		match &self.state {
 			Some(mine) if Tick::from(mine.tick) > s.tick => Ok(()),
@@ -324,7 +331,7 @@ mod tests {
 	#[test]
 	fn a_follower_reaches_the_hosts_state_and_key_log() {
 		let (feed, host) = host_feed(7, 150, &[(10, 8), (40, 9), (41, 1), (100, 0)], 7);
-		let mut f = Follower::new();
+		let mut f = Follower::new(7);
 		for m in &feed {
 			f.follow(m).unwrap();
 		}
@@ -342,7 +349,7 @@ mod tests {
 		let (feed, host) = host_feed(3, 200, &[(5, 4), (130, 2)], 5);
 		// Everything before the snapshot at tick 120 is lost to this follower.
 		let from = feed.iter().position(|m| matches!(m, SessionMessage::Snapshot(s) if s.tick == 120)).unwrap();
-		let mut f = Follower::new();
+		let mut f = Follower::new(3);
 		for m in &feed[from..] {
 			f.follow(m).unwrap();
 		}
@@ -361,7 +368,7 @@ mod tests {
 			let k = (25 - l.first) as usize;
 			l.hashes[k] = [0xEE; 32].into();
 		}
-		let mut f = Follower::new();
+		let mut f = Follower::new(11);
 		let mut errors = Vec::new();
 		for m in &feed {
 			if let Err(e) = f.follow(m) {
@@ -392,7 +399,7 @@ mod tests {
 			}
 		}
 		let (start, mut rx) = late.unwrap();
-		let mut f = Follower::new();
+		let mut f = Follower::new(9);
 		let published = std::iter::from_fn(|| rx.try_recv().ok());
 		for m in start.into_iter().chain(published) {
 			f.follow(&m).unwrap();
@@ -403,8 +410,8 @@ mod tests {
 	}
 
 	#[test]
-	fn a_snapshot_that_is_not_a_state_is_refused() {
-		let mut f = Follower::new();
+	fn a_snapshot_that_is_not_a_state_or_not_this_game_is_refused() {
+		let mut f = Follower::new(1);
 		let bad = Snapshot { tick: 0, state: vec![1, 2, 3].try_into().unwrap(), keys: 0, last_seq: 0, frames: 0 };
 		assert!(matches!(f.on_snapshot(&bad), Err(FollowError::BadSnapshot(_))));
 		assert_eq!(f.tick(), None);
@@ -412,6 +419,19 @@ mod tests {
 		state[9] = 5; // the tick field says 5
 		let lying = Snapshot { tick: 0, state: state.try_into().unwrap(), keys: 0, last_seq: 0, frames: 0 };
 		assert!(matches!(f.on_snapshot(&lying), Err(FollowError::BadSnapshot(_))));
+		// A real state, of another game: the backup would take over a game its work is slashed for.
+		let other = GameState::new(2).encode();
+		let other = Snapshot { tick: 0, state: other.try_into().unwrap(), keys: 0, last_seq: 0, frames: 0 };
+		assert!(matches!(f.on_snapshot(&other), Err(FollowError::BadSnapshot(_))));
 		assert!(f.take_over().is_none());
+		let ours = Snapshot {
+			tick: 0,
+			state: GameState::new(1).encode().try_into().unwrap(),
+			keys: 0,
+			last_seq: 0,
+			frames: 0,
+		};
+		assert_eq!(f.on_snapshot(&ours), Ok(()));
+		assert!(f.take_over().is_some());
 	}
 }

@@ -90,11 +90,12 @@ impl Worker {
 			}
 			let (stop, _) = watch::channel(false);
 			let ticket = Ticket { session, player: record.player, seed: game_seed(&record.task.hash) };
+			let follower = Arc::new(Mutex::new(Follower::new(ticket.seed)));
 			backing.insert(
 				session,
 				Backing {
 					ticket,
-					follower: Arc::new(Mutex::new(Follower::new())),
+					follower,
 					clock: Arc::new(Mutex::new(None)),
 					executor: executor.clone(),
 					player_linked: false,
