@@ -101,6 +101,9 @@ pub const STARTUP_PATIENCE: Duration = Duration::from_secs(1);
 pub const INTERVAL_SAMPLES: usize = 32;
 /// Gaps measured before the frame interval is trusted.
 pub const MIN_INTERVAL_SAMPLES: usize = 8;
+/// A backup silent for this long (it heartbeats every second) is not ordered to take over: a
+/// killed backup's QUIC connection says nothing either.
+pub const BACKUP_FRESHNESS: Duration = Duration::from_millis(2_500);
 
 /// How long the host may be silent: max(100 ms, 3 frame intervals). The interval is the 90th
 /// percentile of the last [`INTERVAL_SAMPLES`] gaps between frames received, so a host that
@@ -196,6 +199,7 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 	let mut dropped_at: Option<Instant> = None;
 	// The tick the backup last said it was at (0: not following the game yet).
 	let mut backup_tick: Tick = 0;
+	let mut backup_heard = Instant::now();
 	let mut watchdog = tokio::time::interval(Duration::from_millis(10));
 	watchdog.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 	// The network's other events are drained so the node never stalls.
@@ -268,8 +272,8 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 				None => drop_host = Some("the stream closed".into()),
 			},
 			m = recv_backup(&mut backup) => match m {
-				Some(Ok(SessionMessage::Heartbeat { tick })) => backup_tick = tick,
-				Some(Ok(SessionMessage::Welcome { .. } | SessionMessage::ClockReply { .. })) => {},
+				Some(Ok(SessionMessage::Heartbeat { tick })) => { backup_tick = tick; backup_heard = Instant::now(); },
+				Some(Ok(SessionMessage::Welcome { .. } | SessionMessage::ClockReply { .. })) => backup_heard = Instant::now(),
 				other => {
 					tracing::warn!(session, message = ?other.map(|m| m.map(|m| name(&m))), "the backup's stream ended; no failover from now on");
 					if let Some(b) = backup.take() { b.close_with(None); }
@@ -277,8 +281,10 @@ pub async fn run(ctx: SessionCtx<'_>) -> Result<SessionEnd> {
 			},
 			_ = watchdog.tick() => {
 				let patience = host_patience(&gaps, last_frame.is_some());
-				// Only a backup that follows the game (its heartbeat names a tick) can take over.
-				if backup.is_some() && backup_tick > 0 && last_heard.elapsed() > patience {
+				// Only a backup that follows the game (its heartbeat names a tick) and still
+				// heartbeats can take over.
+				let backup_ready = backup.is_some() && backup_tick > 0 && backup_heard.elapsed() < BACKUP_FRESHNESS;
+				if backup_ready && last_heard.elapsed() > patience {
 					drop_host = Some(format!("nothing from the host for {} ms", last_heard.elapsed().as_millis()));
 				}
 			},
