@@ -26,5 +26,5 @@ pub use message::{
 	Applied, ByeReason, Encoding, Frame, Hello, Input, Lockstep, Role, SessionMessage, SignedReceipt, Snapshot,
 	Takeover, Video,
 };
-pub use node::{NetError, NetEvent, Node, NodeConfig};
+pub use node::{with_peer, NetError, NetEvent, Node, NodeConfig};
 pub use wire::{Message, WireError};

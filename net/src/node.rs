@@ -367,3 +367,11 @@ async fn run(mut swarm: Swarm<Behaviour>, mut commands: mpsc::Receiver<Command>,
 		}
 	}
 }
+
+/// `addr` ending in `/p2p/<peer>`, so a dial checks the peer's identity.
+pub fn with_peer(addr: Multiaddr, peer: PeerId) -> Multiaddr {
+	match addr.iter().last() {
+		Some(libp2p::multiaddr::Protocol::P2p(_)) => addr,
+		_ => addr.with(libp2p::multiaddr::Protocol::P2p(peer)),
+	}
+}

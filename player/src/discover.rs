@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use pgt_client::{chain::At, records::ContributorStatus, AccountId, Chain};
-use pgt_net::{libp2p::multiaddr::Protocol, Multiaddr, NetEvent, Node, PeerId};
+use pgt_net::{with_peer, Multiaddr, NetEvent, Node, PeerId};
 use pgt_primitives::{sessions::GameId, Balance, BlockNumber};
 use std::{collections::HashMap, time::Duration};
 use tokio::sync::mpsc;
@@ -57,14 +57,6 @@ pub async fn online_candidates(at: &At, game: GameId) -> Result<Vec<Candidate>> 
 		}
 	}
 	Ok(out)
-}
-
-/// `addr` ending in `/p2p/<peer>`, so a dial checks the peer's identity.
-pub fn with_peer(addr: Multiaddr, peer: PeerId) -> Multiaddr {
-	match addr.iter().last() {
-		Some(Protocol::P2p(_)) => addr,
-		_ => addr.with(Protocol::P2p(peer)),
-	}
 }
 
 /// Connects to every candidate and measures its ping round trip (median of

@@ -22,8 +22,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use pgt_client::{chain::At, AccountId, Chain};
 use pgt_compute::Executor;
 use pgt_net::{
-	io::write_message, libp2p::multiaddr::Protocol, message::Tick, signed::sign_hello, ByeReason, Hello, Input,
-	Multiaddr, PeerId, Role, SessionMessage, Takeover,
+	io::write_message, message::Tick, signed::sign_hello, with_peer, ByeReason, Hello, Input, Multiaddr, PeerId, Role,
+	SessionMessage, Takeover,
 };
 use pgt_primitives::{sessions::SessionId, work::game_seed};
 use std::{
@@ -166,11 +166,8 @@ impl Worker {
 		let record = Chain::contributor(&at, who).await?.ok_or_else(|| anyhow!("not a registered contributor"))?;
 		let peer = PeerId::from_bytes(&record.profile.peer_id).context("its published peer id")?;
 		for a in record.profile.addresses.iter() {
-			let Ok(mut addr) = Multiaddr::try_from(a.to_vec()) else { continue };
-			if !matches!(addr.iter().last(), Some(Protocol::P2p(_))) {
-				addr = addr.with(Protocol::P2p(peer));
-			}
-			match tokio::time::timeout(Duration::from_secs(3), self.node.dial(addr)).await {
+			let Ok(addr) = Multiaddr::try_from(a.to_vec()) else { continue };
+			match tokio::time::timeout(Duration::from_secs(3), self.node.dial(with_peer(addr, peer))).await {
 				Ok(Ok(p)) if p == peer => return Ok(peer),
 				_ => continue,
 			}
