@@ -108,6 +108,12 @@ pub mod calls {
 		ScaleCall::new("Sessions", "submit_receipt", (session, receipt, signature))
 	}
 
+	/// `Sessions.credit_helper(session, helper, tasks)`: by the host; the first credit names
+	/// the helper.
+	pub fn credit_helper(session: SessionId, helper: &AccountId, tasks: u32) -> ScaleCall {
+		ScaleCall::new("Sessions", "credit_helper", (session, helper, tasks))
+	}
+
 	/// `Sessions.end_session(session)`.
 	pub fn end_session(session: SessionId) -> ScaleCall {
 		ScaleCall::new("Sessions", "end_session", (session,))

@@ -16,7 +16,9 @@ pub mod chain;
 pub mod records;
 
 pub use chain::{Chain, Included, Wait};
-pub use records::{ContributorRecord, CsuRecord, CsuShare, Served, SessionRecord, SessionState};
+pub use records::{
+	ContributorRecord, CsuRecord, CsuShare, HelperShare, HelperWork, Served, SessionRecord, SessionState,
+};
 
 /// An account on chain (its sr25519 public key).
 pub type AccountId = [u8; 32];

@@ -24,6 +24,10 @@ pub type ContributorStatus = pallet_pgt_contributors::Status<BlockNumber>;
 pub type Served = pallet_pgt_sessions::Served<AccountId>;
 /// One contributor's part of a settled session.
 pub type CsuShare = pallet_pgt_sessions::CsuShare<AccountId, Balance>;
+/// A helper's work for one host of a running session.
+pub type HelperWork = pallet_pgt_sessions::HelperWork<AccountId>;
+/// What one helper was paid in a settled session.
+pub type HelperShare = pallet_pgt_sessions::HelperShare<AccountId, Balance>;
 /// Where a running session is.
 pub type SessionState = pallet_pgt_sessions::SessionState<BlockNumber>;
 /// A session's timestamped task package.
@@ -60,6 +64,8 @@ pub struct SessionRecord {
 	pub state: SessionState,
 	/// Everyone that has hosted, with its latest receipt.
 	pub served: Vec<Served>,
+	/// Helpers named by its hosts, with their tasks.
+	pub helpers: Vec<HelperWork>,
 }
 
 impl SessionRecord {
@@ -76,6 +82,11 @@ impl SessionRecord {
 	/// `who`'s service, if it has served.
 	pub fn served_by(&self, who: &AccountId) -> Option<&Served> {
 		self.served.iter().find(|s| &s.contributor == who)
+	}
+
+	/// Whether the current host named `who` a helper (so it may commit work for the session).
+	pub fn helps_host(&self, who: &AccountId) -> bool {
+		self.is_active() && self.helpers.iter().any(|h| &h.helper == who && h.host == self.host)
 	}
 }
 
@@ -99,6 +110,8 @@ pub struct CsuRecord {
 	pub rate: Balance,
 	/// Each serving contributor's part.
 	pub shares: Vec<CsuShare>,
+	/// Each helper's part.
+	pub helpers: Vec<HelperShare>,
 	/// Total paid by the player.
 	pub paid: Balance,
 	/// Burned.

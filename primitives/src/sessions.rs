@@ -109,25 +109,29 @@ impl<AccountId: Encode> Receipt<AccountId> {
 
 /// Sessions as the work-verification pallet sees them (implemented by `pallet-pgt-sessions`).
 pub trait SessionWork<AccountId> {
-	/// Whether `who` is hosting `session` now (accepted and running), so may commit work for it.
+	/// Whether `who` may commit work for `session` now: it hosts it (accepted and running), or
+	/// the current host named it a helper.
 	fn is_serving(session: SessionId, who: &AccountId) -> bool;
 
-	/// Everyone with a stake in `session`: the player, the host, backups, standby candidates and
-	/// every contributor that has served it. None of them may audit its work. Empty for a
+	/// Everyone with a stake in `session`: the player, the host, backups, standby candidates,
+	/// helpers and every contributor that has served it. None of them may audit its work. Empty for a
 	/// session that is not live.
 	fn participants(session: SessionId) -> alloc::vec::Vec<AccountId>;
 
 	/// Takes `seconds` of `who`'s billed time in `session` away because its work in one
 	/// verification window was found wrong: those seconds are not paid when the session settles.
-	/// Returns the seconds actually forfeited (fewer when `who` has been billed fewer, none when
-	/// the session has settled).
+	/// A helper of the session is paid nothing for it at all. Returns the seconds actually
+	/// forfeited (fewer when `who` has been billed fewer, none for a helper or when the session
+	/// has settled).
 	fn forfeit(session: SessionId, who: &AccountId, seconds: u32) -> u32;
 
-	/// Records that `who`, hosting `session`, committed its work for a verification window that
-	/// covers `seconds` of session time. Billed seconds are paid only as far as commitments
-	/// cover them (plus an allowance for the windows still open when the session ends). Returns
-	/// whether it was recorded (`false` when `who` is not hosting `session`).
-	fn note_commitment(session: SessionId, who: &AccountId, seconds: u32) -> bool;
+	/// Records that `who`, hosting `session` or helping its host, committed its work for a
+	/// verification window that covers `seconds` of session time with `tasks` micro-tasks. A
+	/// host's billed seconds are paid only as far as commitments cover them (plus an allowance
+	/// for the windows still open when the session ends); a helper is paid for no more tasks than
+	/// it committed. Returns whether it was recorded (`false` when `who` may not commit for
+	/// `session`).
+	fn note_commitment(session: SessionId, who: &AccountId, seconds: u32, tasks: u32) -> bool;
 
 	/// What the work of `session` must be: its game and its task package hash (the game's state
 	/// starts from [`crate::work::game_seed`] of it). `None` for a session that is not live.

@@ -466,14 +466,15 @@ fn verified_windows_of_1000_contributors_fit_in_blocks_with_room_to_spare() {
 	assert!(calls.proof_size() * windows_per_block * 2 <= budget.proof_size());
 }
 
-/// Every account with a part in a session (the player and every candidate it named) fits in a
-/// commitment's snapshot of who may not audit it.
+/// Every account with a part in a session (the player, every candidate it named and every
+/// helper) fits in a commitment's snapshot of who may not audit it.
 #[test]
 fn a_commitment_can_exclude_everyone_in_its_session() {
 	use polkadot_sdk::frame_support::traits::Get;
 	let max_candidates: u32 = <Runtime as pallet_pgt_sessions::Config>::MaxCandidates::get();
+	let max_helpers: u32 = <Runtime as pallet_pgt_sessions::Config>::MaxHelpers::get();
 	let max_participants: u32 = <Runtime as pallet_pgt_work::Config>::MaxParticipants::get();
-	assert!(max_candidates < max_participants, "the player and every candidate fit");
+	assert!(1 + max_candidates + max_helpers <= max_participants, "the player, every candidate and helper fit");
 	// Paid without a commitment: exactly the two windows that can still be committed.
 	ext_from_preset(DEVELOPMENT).execute_with(|| {
 		let allowance: u32 = <Runtime as pallet_pgt_sessions::Config>::UnverifiedAllowance::get();
@@ -590,7 +591,9 @@ fn development_genesis_has_the_dev_key_and_a_shield_goes_through() {
 /// real ones, encoded, must decode as its copies field for field.
 #[test]
 fn the_clients_session_records_decode_the_runtimes() {
-	use pallet_pgt_sessions::{CsuRecord, CsuShare, EndReason, Served, SessionInfo, SessionState, TaskPackage};
+	use pallet_pgt_sessions::{
+		CsuRecord, CsuShare, EndReason, HelperShare, HelperWork, Served, SessionInfo, SessionState, TaskPackage,
+	};
 	use pgt_primitives::{contributors::Requirements, sessions::ComplexityTier};
 	use polkadot_sdk::sp_core::H256;
 	let (alice, bob, charlie) = (
@@ -604,6 +607,10 @@ fn the_clients_session_records_decode_the_runtimes() {
 	served.seconds_served = 30;
 	served.seconds_paused = 4;
 	served.frames = 900;
+	served.tasks_committed = 1_234;
+	let mut helper = HelperWork::named(charlie.clone(), bob.clone());
+	helper.tasks_credited = 500;
+	helper.tasks_committed = 600;
 	let info = SessionInfo::<Runtime> {
 		player: alice.clone(),
 		game: 0,
@@ -618,6 +625,7 @@ fn the_clients_session_records_decode_the_runtimes() {
 		standby: Default::default(),
 		state: SessionState::Active { since: 20, deadline: 70 },
 		served: vec![served].try_into().expect("one server"),
+		helpers: vec![helper].try_into().expect("one helper"),
 	};
 	let record = pgt_client::SessionRecord::decode(&mut &info.encode()[..]).expect("decodes");
 	assert_eq!(record.player, raw(&alice));
@@ -630,6 +638,11 @@ fn the_clients_session_records_decode_the_runtimes() {
 		record.served_by(&raw(&bob)).map(|s| (s.seconds_served, s.seconds_paused, s.frames)),
 		Some((30, 4, 900))
 	);
+	assert_eq!(record.served_by(&raw(&bob)).map(|s| s.tasks_committed), Some(1_234));
+	assert_eq!(
+		record.helpers.iter().map(|h| (h.helper, h.host, h.tasks_credited, h.tasks_committed)).collect::<Vec<_>>(),
+		vec![(raw(&charlie), raw(&bob), 500, 600)]
+	);
 
 	let share = CsuShare {
 		contributor: bob.clone(),
@@ -640,6 +653,7 @@ fn the_clients_session_records_decode_the_runtimes() {
 		seconds_uncommitted: 0,
 		seconds_billed: 26,
 		frames: 900,
+		tasks_committed: 1_234,
 		paid: 1_000,
 		earned: 850,
 		receipt_hash: H256::repeat_byte(3),
@@ -653,6 +667,17 @@ fn the_clients_session_records_decode_the_runtimes() {
 		end_reason: EndReason::Player,
 		rate: 2 * PGT,
 		shares: vec![share].try_into().expect("one share"),
+		helpers: vec![HelperShare {
+			helper: charlie.clone(),
+			host: bob.clone(),
+			tasks_credited: 500,
+			tasks_committed: 600,
+			tasks_paid: 500,
+			windows_wrong: 0,
+			earned: 120,
+		}]
+		.try_into()
+		.expect("one helper"),
 		paid: 1_000,
 		burned: 100,
 		to_treasury: 50,
@@ -663,4 +688,8 @@ fn the_clients_session_records_decode_the_runtimes() {
 	assert_eq!(record.end_reason, EndReason::Player);
 	assert_eq!(record.shares[0].contributor, raw(&bob));
 	assert_eq!((record.shares[0].seconds_billed, record.shares[0].earned), (26, 850));
+	assert_eq!(
+		record.helpers.iter().map(|h| (h.helper, h.tasks_paid, h.earned)).collect::<Vec<_>>(),
+		vec![(raw(&charlie), 500, 120)]
+	);
 }

@@ -1,5 +1,5 @@
 //! Benchmarks of every call and hook of sessions, each in its worst case: the most candidates,
-//! backups and serving contributors the configuration allows.
+//! backups, serving contributors and helpers the configuration allows.
 
 use super::*;
 use crate::pallet::{Games, Live, Pallet as SessionsPallet};
@@ -64,9 +64,17 @@ fn host_receipt<T: Config>(id: SessionId, seconds: u32, served: u32) -> (Receipt
 	(receipt, signature)
 }
 
+/// Contributors a loaded session uses: every server and every helper.
+fn contributors_per_session<T: Config>() -> u32 {
+	T::MaxBackups::get() + 1 + T::MaxHelpers::get()
+}
+
 /// An accepted session in which the host and every backup have served (the host failed over
-/// `MaxBackups` times), so settling it pays the most contributors.
-fn loaded_session<T: Config>(player: &T::AccountId, first_contributor: u32) -> SessionId {
+/// `MaxBackups` times) and the last host named `helpers` helpers, each credited with and
+/// committing work, so settling it pays the most contributors. Uses the contributors numbered
+/// from `first_contributor` ([`contributors_per_session`] of them at most).
+fn loaded_session<T: Config>(player: &T::AccountId, first_contributor: u32, helpers: u32) -> SessionId {
+	use pgt_primitives::sessions::SessionWork;
 	let servers = T::MaxBackups::get() + 1;
 	let id = request::<T>(player, contributors::<T>(first_contributor, servers));
 	let host = Live::<T>::get(id).expect("live").host;
@@ -74,6 +82,12 @@ fn loaded_session<T: Config>(player: &T::AccountId, first_contributor: u32) -> S
 	for _ in 0..T::MaxBackups::get() {
 		let (r, sig) = host_receipt::<T>(id, 60, 60);
 		SessionsPallet::<T>::do_failover(player.clone(), id, r, sig).expect("a backup takes over");
+	}
+	let host = Live::<T>::get(id).expect("live").host;
+	assert!(SessionsPallet::<T>::note_commitment(id, &host, 60, 1_000), "the host commits");
+	for helper in contributors::<T>(first_contributor + servers, helpers) {
+		SessionsPallet::<T>::do_credit_helper(host.clone(), id, helper.clone(), 500).expect("a helper is named");
+		assert!(SessionsPallet::<T>::note_commitment(id, &helper, 60, 500), "the helper commits");
 	}
 	let (r, sig) = host_receipt::<T>(id, 60, 60);
 	SessionsPallet::<T>::do_submit_receipt(player.clone(), id, r, sig).expect("the receipt is valid");
@@ -121,7 +135,7 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_receipt() {
 		let player = player::<T>();
-		let id = loaded_session::<T>(&player, 0);
+		let id = loaded_session::<T>(&player, 0, T::MaxHelpers::get());
 		let (receipt, signature) = host_receipt::<T>(id, 60, 60);
 		let counter = receipt.counter;
 		#[extrinsic_call]
@@ -144,10 +158,22 @@ mod benchmarks {
 		assert!(Live::<T>::get(id).is_some_and(|s| s.host != host));
 	}
 
+	/// A new helper named in a session that has all but one of its helper entries.
+	#[benchmark]
+	fn credit_helper() {
+		let player = player::<T>();
+		let id = loaded_session::<T>(&player, 0, T::MaxHelpers::get().saturating_sub(1));
+		let host = Live::<T>::get(id).expect("live").host;
+		let helper = T::BenchmarkHelper::contributor(contributors_per_session::<T>());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(host), id, helper.clone(), 1_000);
+		assert!(Live::<T>::get(id).is_some_and(|s| s.helpers.iter().any(|h| h.helper == helper)));
+	}
+
 	#[benchmark]
 	fn end_session() {
 		let player = player::<T>();
-		let id = loaded_session::<T>(&player, 0);
+		let id = loaded_session::<T>(&player, 0, T::MaxHelpers::get());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(player), id);
 		assert!(Csus::<T>::contains_key(id));
@@ -157,8 +183,8 @@ mod benchmarks {
 	#[benchmark]
 	fn process_timeouts(n: Linear<0, { T::MaxTimeoutsPerBlock::get() }>) {
 		let player = player::<T>();
-		let servers = T::MaxBackups::get() + 1;
-		let ids: Vec<_> = (0..n).map(|i| loaded_session::<T>(&player, i * servers)).collect();
+		let per = contributors_per_session::<T>();
+		let ids: Vec<_> = (0..n).map(|i| loaded_session::<T>(&player, i * per, T::MaxHelpers::get())).collect();
 		let at = polkadot_sdk::frame_system::Pallet::<T>::block_number().saturating_add(T::ReceiptTimeout::get());
 		// Every block before is handled: the queue looks at this one block.
 		crate::pallet::TimeoutCursor::<T>::put(at);

@@ -31,14 +31,18 @@
 //!    receipt for the host, replaces the host by the first backup. The dropped host keeps what its
 //!    receipts bill; it takes a reputation failure only when that receipt shows it stalled (more
 //!    than [`Config::StallSeconds`] of its time unserved).
-//! 5. **Settlement** ([`Pallet::end_session`] by the player or host, or automatically when no
+//! 5. **Helpers** ([`Pallet::credit_helper`]): a host names contributors that compute
+//!    micro-tasks for it (up to [`Config::MaxHelpers`] entries a session) and credits each with
+//!    the tasks it used. A named helper commits its own work windows (pallet-pgt-work) and is paid
+//!    out of its host's pay for its verified tasks ([`HelperWork`]).
+//! 6. **Settlement** ([`Pallet::end_session`] by the player or host, or automatically when no
 //!    receipt came for [`Config::ReceiptTimeout`] blocks): each contributor is paid for its
 //!    billed seconds that its work commitments cover (pallet-pgt-work tells this pallet through
 //!    [`SessionWork::note_commitment`](pgt_primitives::sessions::SessionWork::note_commitment)),
 //!    plus [`Config::UnverifiedAllowance`] for the windows that could still be committed when the
 //!    session ended: `rate × paid seconds`. Of it [`Config::BurnShare`] is **burned**,
-//!    [`Config::TreasuryShare`] goes to the **treasury**, the rest to the contributor; the unused
-//!    escrow returns to the player. A [`CsuRecord`] (player, contributors, times, rate, resource
+//!    [`Config::TreasuryShare`] goes to the **treasury**, the rest to the contributor and its
+//!    helpers (by their tasks, see [`HelperWork`]); the unused escrow returns to the player. A [`CsuRecord`] (player, contributors, times, rate, resource
 //!    hashes, receipt hashes, amounts) is kept for [`Config::CsuRetention`] blocks and emitted
 //!    whole in [`Event::SessionSettled`]. Reputation and verified hours come from audits
 //!    (pallet-pgt-work), not from settling.
@@ -62,8 +66,9 @@
 //!
 //! ## Where things are
 //! Declarations here; requesting and accepting in `matching.rs`, receipts and failover in
-//! `receipts.rs`, settlement and ending in `settlement.rs`, the rate in `rate.rs`, deadlines in
-//! `timeouts.rs`, the [`SessionWork`](pgt_primitives::sessions::SessionWork) implementation in
+//! `receipts.rs`, helpers in `helpers.rs`, settlement and ending in `settlement.rs`, the rate in
+//! `rate.rs`, deadlines in `timeouts.rs`, the
+//! [`SessionWork`](pgt_primitives::sessions::SessionWork) implementation in
 //! `impl_session_work.rs`, the invariants in `try_state.rs`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -73,6 +78,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod helpers;
 mod impl_session_work;
 mod matching;
 #[cfg(test)]
@@ -183,6 +189,7 @@ pub mod pallet {
 			type TreasuryShare = TreasuryShare;
 			type MaxBackups = ConstU32<2>;
 			type MaxCandidates = ConstU32<5>;
+			type MaxHelpers = ConstU32<4>;
 			type MaxSessionSeconds = ConstU32<36_000>;
 			type AcceptTimeout = ConstU64<ACCEPT_TIMEOUT>;
 			type ReceiptTimeout = ConstU64<RECEIPT_TIMEOUT>;
@@ -268,6 +275,10 @@ pub mod pallet {
 		/// Most candidates a player may name.
 		#[pallet::constant]
 		type MaxCandidates: Get<u32>;
+
+		/// Most helper entries a session has, over all its hosts (one per helper and host).
+		#[pallet::constant]
+		type MaxHelpers: Get<u32>;
 
 		/// Longest session a player may request, in seconds.
 		#[pallet::constant]
@@ -489,6 +500,36 @@ pub mod pallet {
 			/// Seconds taken off its billed time.
 			seconds: u32,
 		},
+		/// The host named a helper of the session: from now on the helper may commit work for it,
+		/// and is paid out of the host's pay for its verified tasks.
+		HelperNamed {
+			/// The session.
+			session: SessionId,
+			/// The host that named it.
+			host: T::AccountId,
+			/// The helper.
+			helper: T::AccountId,
+		},
+		/// The host credited a helper with micro-tasks it used.
+		HelperCredited {
+			/// The session.
+			session: SessionId,
+			/// The host.
+			host: T::AccountId,
+			/// The helper.
+			helper: T::AccountId,
+			/// Tasks credited by this call.
+			tasks: u32,
+			/// Tasks credited by this host in all.
+			total: u64,
+		},
+		/// A window of a helper's work was found wrong: it is paid nothing for the session.
+		HelperForfeited {
+			/// The session.
+			session: SessionId,
+			/// The helper.
+			helper: T::AccountId,
+		},
 		/// The session settled: the CPU Sharing Unit record, with every payment.
 		SessionSettled {
 			/// The session.
@@ -559,6 +600,11 @@ pub mod pallet {
 		NoBackup,
 		/// Only the player or the host may end the session.
 		NotPlayerOrHost,
+		/// A helper must be another registered contributor that is available (online, at the
+		/// minimum stake), not the session's player or host.
+		HelperUnavailable,
+		/// The session has as many helper entries as `MaxHelpers`.
+		TooManyHelpers,
 	}
 
 	#[pallet::hooks]
@@ -656,6 +702,21 @@ pub mod pallet {
 		pub fn end_session(origin: OriginFor<T>, session: SessionId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_end_session(who, session)
+		}
+
+		/// The host of `session` credits `helper` with `tasks` more micro-tasks it computed and
+		/// the host used. The first credit (0 tasks is fine) names the helper: it may then commit
+		/// its own work windows for the session and is paid out of this host's pay, for the
+		/// fewer of the tasks credited and the tasks it committed (see [`HelperWork`]).
+		#[pallet::call_index(6)]
+		pub fn credit_helper(
+			origin: OriginFor<T>,
+			session: SessionId,
+			helper: T::AccountId,
+			tasks: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_credit_helper(who, session, helper, tasks)
 		}
 	}
 

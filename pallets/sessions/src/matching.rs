@@ -86,6 +86,7 @@ impl<T: Config> Pallet<T> {
 				standby: BoundedVec::truncate_from(standby),
 				state: SessionState::AwaitingAccept { deadline },
 				served: Default::default(),
+				helpers: Default::default(),
 			},
 		);
 		NextSessionId::<T>::put(id.saturating_add(1));

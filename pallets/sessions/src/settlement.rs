@@ -1,7 +1,9 @@
 //! Ending and settlement: [`Pallet::end_session`]; paying contributors from the escrow, burning
 //! and funding the treasury, refunding the rest, and writing the CSU record.
 
-use crate::{pallet::*, BalanceOf, CsuRecord, CsuShare, EndReason, SessionId, SessionInfo, SessionState, Timeout};
+use crate::{
+	pallet::*, BalanceOf, CsuRecord, CsuShare, EndReason, HelperShare, SessionId, SessionInfo, SessionState, Timeout,
+};
 use alloc::vec::Vec;
 use pgt_primitives::{contributors::ContributorRegistry, rate::cost_of_seconds};
 use polkadot_sdk::{
@@ -52,6 +54,19 @@ impl<T: Config> Pallet<T> {
 		let (mut paid_total, mut burn_total, mut treasury_total) =
 			(BalanceOf::<T>::zero(), BalanceOf::<T>::zero(), BalanceOf::<T>::zero());
 		let mut shares = Vec::with_capacity(s.served.len());
+		let mut helper_shares: Vec<HelperShare<T::AccountId, BalanceOf<T>>> = s
+			.helpers
+			.iter()
+			.map(|h| HelperShare {
+				helper: h.helper.clone(),
+				host: h.host.clone(),
+				tasks_credited: h.tasks_credited,
+				tasks_committed: h.tasks_committed,
+				tasks_paid: h.verified_tasks(),
+				windows_wrong: h.windows_wrong,
+				earned: Zero::zero(),
+			})
+			.collect();
 		Self::unschedule(id, &s);
 
 		for e in s.served.iter() {
@@ -62,7 +77,33 @@ impl<T: Config> Pallet<T> {
 			budget.saturating_reduce(paid);
 			let burn = burn_share.mul_floor(paid);
 			let to_treasury = treasury_share.mul_floor(paid);
-			let earned = paid.saturating_sub(burn).saturating_sub(to_treasury);
+			let mut earned = paid.saturating_sub(burn).saturating_sub(to_treasury);
+			// This host's helpers first, each its part by verified tasks; what can't be paid to a
+			// helper stays with the host.
+			let helper_tasks = s
+				.helpers
+				.iter()
+				.filter(|h| h.host == e.contributor)
+				.fold(0u64, |n, h| n.saturating_add(h.verified_tasks()));
+			let host_earned: u128 = earned.saturated_into();
+			for (h, share) in s.helpers.iter().zip(helper_shares.iter_mut()).filter(|(h, _)| h.host == e.contributor) {
+				let part: BalanceOf<T> = h.share_of(host_earned, e.tasks_committed, helper_tasks).saturated_into();
+				if !part.is_zero()
+					&& T::Currency::transfer_on_hold(
+						&reason,
+						&s.player,
+						&h.helper,
+						part,
+						Precision::Exact,
+						Restriction::Free,
+						Fortitude::Force,
+					)
+					.is_ok()
+				{
+					share.earned = part;
+					earned.saturating_reduce(part);
+				}
+			}
 			let earned = if earned.is_zero()
 				|| T::Currency::transfer_on_hold(
 					&reason,
@@ -92,6 +133,7 @@ impl<T: Config> Pallet<T> {
 				seconds_uncommitted: uncommitted,
 				seconds_billed: billed,
 				frames: e.frames,
+				tasks_committed: e.tasks_committed,
 				paid,
 				earned,
 				receipt_hash: e.receipt_hash,
@@ -141,6 +183,8 @@ impl<T: Config> Pallet<T> {
 			rate: s.rate,
 			// One share per served entry, which is bounded the same way.
 			shares: BoundedVec::truncate_from(shares),
+			// One per helper entry, which is bounded the same way.
+			helpers: BoundedVec::truncate_from(helper_shares),
 			paid: paid_total,
 			burned,
 			to_treasury: treasury_total,

@@ -16,6 +16,8 @@ impl<T: Config> Pallet<T> {
 	///   no deadline is queued for a session that is not live;
 	/// - every running session has a served entry for its host, and no contributor bills more
 	///   than it served or more seconds than the session allows;
+	/// - every helper entry names a host that has served the session, and no (helper, host)
+	///   pair twice;
 	/// - every live session's id is below [`NextSessionId`].
 	pub fn check_invariants() -> Result<(), TryRuntimeError> {
 		let next = NextSessionId::<T>::get();
@@ -39,6 +41,13 @@ impl<T: Config> Pallet<T> {
 				billed = billed.saturating_add(e.seconds_served.saturating_sub(e.seconds_paused).into());
 			}
 			ensure!(billed <= s.task.expected_duration.into(), "a session bills more than its duration");
+			for (i, h) in s.helpers.iter().enumerate() {
+				ensure!(s.served.iter().any(|e| e.contributor == h.host), "a helper's host never served the session");
+				ensure!(
+					!s.helpers.iter().skip(i + 1).any(|o| o.helper == h.helper && o.host == h.host),
+					"a helper is named twice by one host"
+				);
+			}
 		}
 		let queued_sessions =
 			Timeouts::<T>::iter_keys().filter(|(_, (_, what))| !matches!(what, Timeout::PruneCsu)).count() as u32;

@@ -81,6 +81,9 @@ pub struct Served<AccountId> {
 	/// verification window). Billed seconds beyond these, plus the allowance for windows that
 	/// could still be committed when the session ended, are not paid.
 	pub seconds_committed: u32,
+	/// Micro-tasks in those commitments: the work it computed itself, which its helpers' credited
+	/// work is weighed against when its pay is split ([`HelperWork`]).
+	pub tasks_committed: u64,
 	/// Frames delivered, cumulative.
 	pub frames: u64,
 	/// Median latency, ms.
@@ -106,6 +109,7 @@ impl<AccountId> Served<AccountId> {
 			seconds_paused: 0,
 			seconds_forfeited: 0,
 			seconds_committed: 0,
+			tasks_committed: 0,
 			frames: 0,
 			latency_p50_ms: 0,
 			latency_p95_ms: 0,
@@ -165,6 +169,81 @@ pub struct SessionInfo<T: Config> {
 	/// Every contributor that has hosted (since it accepted or took over), with its latest
 	/// receipt.
 	pub served: BoundedVec<Served<T::AccountId>, MaxServersOf<T>>,
+	/// Contributors that compute micro-tasks for a host of the session, one entry per (helper,
+	/// host), in the order the hosts named them.
+	pub helpers: BoundedVec<HelperWork<T::AccountId>, T::MaxHelpers>,
+}
+
+/// A helper's work for one host of a session: micro-tasks (tiles, physics steps) it computed and
+/// the host used. The host names it with its first credit ([`crate::Pallet::credit_helper`]);
+/// from then on the helper may commit its own verification windows for the session.
+///
+/// At settlement the helper is paid out of that host's pay (never the player's or another
+/// host's), for its **verified tasks**: the fewer of what the host credited and what the helper
+/// committed, and nothing at all once any of its windows in the session was found wrong. The
+/// host's pay is split in proportion to its own committed tasks and its helpers' verified tasks
+/// ([`HelperWork::share_of`]); the rounding stays with the host.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct HelperWork<AccountId> {
+	/// The helper.
+	pub helper: AccountId,
+	/// The host it computes for (and is paid by).
+	pub host: AccountId,
+	/// Micro-tasks the host says it used from this helper (cumulative).
+	pub tasks_credited: u64,
+	/// Micro-tasks in the helper's own window commitments while it helped this host.
+	pub tasks_committed: u64,
+	/// Its windows in this session that audits found wrong.
+	pub windows_wrong: u32,
+}
+
+impl<AccountId> HelperWork<AccountId> {
+	/// A helper named by `host`, with nothing credited or committed yet.
+	pub fn named(helper: AccountId, host: AccountId) -> Self {
+		Self { helper, host, tasks_credited: 0, tasks_committed: 0, windows_wrong: 0 }
+	}
+
+	/// Tasks it is paid for: the fewer of credited and committed (neither side can inflate the
+	/// other's word), none once a window of it was found wrong.
+	pub fn verified_tasks(&self) -> u64 {
+		if self.windows_wrong > 0 {
+			0
+		} else {
+			self.tasks_credited.min(self.tasks_committed)
+		}
+	}
+
+	/// Its part of `host_earned`, which its host earned for `host_tasks` tasks of its own while
+	/// its helpers verified `helper_tasks` (this one's included): `⌊host_earned × verified ÷
+	/// (host_tasks + helper_tasks)⌋`.
+	pub fn share_of(&self, host_earned: u128, host_tasks: u64, helper_tasks: u64) -> u128 {
+		use polkadot_sdk::sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
+		let whole = u128::from(host_tasks).saturating_add(u128::from(helper_tasks));
+		if whole == 0 {
+			return 0;
+		}
+		multiply_by_rational_with_rounding(host_earned, u128::from(self.verified_tasks()), whole, Rounding::Down)
+			.unwrap_or(0)
+	}
+}
+
+/// What one helper was paid in a settled session.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct HelperShare<AccountId, Balance> {
+	/// The helper.
+	pub helper: AccountId,
+	/// The host it computed for, out of whose pay it was paid.
+	pub host: AccountId,
+	/// Tasks the host credited it with.
+	pub tasks_credited: u64,
+	/// Tasks in its own window commitments.
+	pub tasks_committed: u64,
+	/// Tasks paid for ([`HelperWork::verified_tasks`]).
+	pub tasks_paid: u64,
+	/// Its windows found wrong (any: paid nothing).
+	pub windows_wrong: u32,
+	/// What it received.
+	pub earned: Balance,
 }
 
 /// One contributor's part of a settled session.
@@ -186,9 +265,12 @@ pub struct CsuShare<AccountId, Balance> {
 	pub seconds_billed: u32,
 	/// Frames delivered.
 	pub frames: u64,
+	/// Micro-tasks in its own work commitments (its helpers' are in [`CsuRecord::helpers`]).
+	pub tasks_committed: u64,
 	/// What the player paid for these seconds (rate × paid seconds).
 	pub paid: Balance,
-	/// Of that, what the contributor received (after the burn and treasury shares).
+	/// Of that, what the contributor received (after the burn and treasury shares, and its
+	/// helpers' part).
 	pub earned: Balance,
 	/// Proof: hash of the player-signed receipt that billed these seconds.
 	pub receipt_hash: H256,
@@ -237,6 +319,8 @@ pub struct CsuRecord<T: Config> {
 	pub rate: BalanceOf<T>,
 	/// Each serving contributor's part.
 	pub shares: BoundedVec<CsuShare<T::AccountId, BalanceOf<T>>, MaxServersOf<T>>,
+	/// Each helper's part, paid out of its host's.
+	pub helpers: BoundedVec<HelperShare<T::AccountId, BalanceOf<T>>, T::MaxHelpers>,
 	/// Total the player paid (sum of `paid`).
 	pub paid: BalanceOf<T>,
 	/// Burned (`BurnShare` of the pay).

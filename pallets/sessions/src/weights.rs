@@ -47,6 +47,7 @@ pub trait WeightInfo {
 	fn submit_receipt() -> Weight;
 	fn failover() -> Weight;
 	fn end_session() -> Weight;
+	fn credit_helper() -> Weight;
 	fn process_timeouts(n: u32, ) -> Weight;
 	fn update_base_rate() -> Weight;
 }
@@ -192,6 +193,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(351_952_000, 14005)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
+	}
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Storage: `Contributors::Registry` (r:1 w:0)
+	/// Not yet measured (2026-12-02): the figures of `accept_session`, which reads and writes
+	/// more, until `scripts/bench sessions` regenerates this file.
+	fn credit_helper() -> Weight {
+		Weight::from_parts(67_812_000, 4431)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Sessions::TimeoutCursor` (r:1 w:1)
 	/// Proof: `Sessions::TimeoutCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -382,6 +392,15 @@ impl WeightInfo for () {
 		Weight::from_parts(351_952_000, 14005)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
+	}
+	/// Storage: `Sessions::Live` (r:1 w:1)
+	/// Storage: `Contributors::Registry` (r:1 w:0)
+	/// Not yet measured (2026-12-02): the figures of `accept_session`, which reads and writes
+	/// more, until `scripts/bench sessions` regenerates this file.
+	fn credit_helper() -> Weight {
+		Weight::from_parts(67_812_000, 4431)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Sessions::TimeoutCursor` (r:1 w:1)
 	/// Proof: `Sessions::TimeoutCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)

@@ -37,8 +37,9 @@ impl<T: Config> Pallet<T> {
 		// (`prune_windows`).
 		let draw_at = Self::schedule(now.saturating_add(T::ChallengeDelay::get()), id, Deadline::Draw);
 
-		// The session pays the host's billed seconds only as far as its commitments cover them.
-		T::Sessions::note_commitment(session, &who, T::WindowSeconds::get());
+		// The session pays the host's billed seconds only as far as its commitments cover them,
+		// and a helper for no more tasks than it committed.
+		T::Sessions::note_commitment(session, &who, T::WindowSeconds::get(), task_count);
 		NextCommitmentId::<T>::put(id.saturating_add(1));
 		ByWindow::<T>::insert((window, &who, session), id);
 		Commitments::<T>::insert(

@@ -486,7 +486,7 @@ pub mod pallet {
 		TooManyTasks,
 		/// Work may be committed only for the current or the previous window.
 		WrongWindow,
-		/// The caller is not hosting this session.
+		/// The caller is neither hosting this session nor a helper its host named.
 		NotServing,
 		/// The caller already committed for this session and window.
 		AlreadyCommitted,
@@ -578,8 +578,8 @@ pub mod pallet {
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
 		/// Commits the work done for `session` in `window` (the current or the previous one):
-		/// the Merkle `root` over `task_count` task leaves. Only the session's host, once per
-		/// session and window. Free when it succeeds.
+		/// the Merkle `root` over `task_count` task leaves. Only the session's host or a helper it
+		/// named (`Sessions.credit_helper`), once per session and window. Free when it succeeds.
 		#[pallet::call_index(0)]
 		pub fn commit_work(
 			origin: OriginFor<T>,

@@ -110,6 +110,8 @@ impl pallet_pgt_sessions::Config for Runtime {
 	type TreasuryShare = SessionTreasuryShare;
 	type MaxBackups = ConstU32<2>;
 	type MaxCandidates = ConstU32<8>;
+	// Three helpers for the host and three for the backup that may take over.
+	type MaxHelpers = ConstU32<6>;
 	// Eight hours.
 	type MaxSessionSeconds = ConstU32<28_800>;
 	type AcceptTimeout = AcceptTimeout;

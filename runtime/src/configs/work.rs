@@ -106,7 +106,8 @@ impl pallet_pgt_work::Config for Runtime {
 	// A draw that finds three auditors among four eligible ones misses one with probability
 	// 3 × (3/4)^48 ≈ 3·10⁻⁶; on a large pool with few ineligible members it stops after 3 tries.
 	type MaxAuditorTries = ConstU32<48>;
-	// The player and the contributors it named (at most MaxCandidates = 8): 9 at most.
+	// The player, the contributors it named (at most MaxCandidates = 8) and the helpers (at most
+	// MaxHelpers = 6): 15 at most.
 	type MaxParticipants = ConstU32<16>;
 	type MaxPrunePerBlock = ConstU32<128>;
 	type WeightInfo = pallet_pgt_work::weights::SubstrateWeight<Runtime>;

@@ -1,6 +1,7 @@
 //! Tests of sessions, split by topic. Helpers shared by all of them live here.
 
 mod accept;
+mod helpers;
 mod invariants;
 mod rate;
 mod receipts;
@@ -127,7 +128,7 @@ pub fn elapse(seconds: u64) {
 /// for each window it commits).
 pub fn cover(id: SessionId, k: Keyring, seconds: u32) {
 	use pgt_primitives::sessions::SessionWork;
-	assert!(Sessions::note_commitment(id, &k.to_account_id(), seconds), "{k:?} hosts session {id}");
+	assert!(Sessions::note_commitment(id, &k.to_account_id(), seconds, seconds * 30), "{k:?} hosts session {id}");
 }
 
 /// `k`'s entry in session `id`.

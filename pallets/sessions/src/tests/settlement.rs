@@ -57,12 +57,14 @@ fn ending_pays_the_contributor_burns_funds_the_treasury_and_refunds_the_rest() {
 				seconds_uncommitted: 0,
 				seconds_billed: 100,
 				frames: 130 * 60,
+				tasks_committed: 0,
 				paid: 2_000,
 				earned: 1_200,
 				receipt_hash: polkadot_sdk::sp_io::hashing::blake2_256(&codec::Encode::encode(&(&r, &sig))).into(),
 			}]
 			.try_into()
 			.expect("one share"),
+			helpers: Default::default(),
 			paid: 2_000,
 			burned: 600,
 			to_treasury: 200,

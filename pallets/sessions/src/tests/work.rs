@@ -28,13 +28,13 @@ fn only_the_accepted_host_is_serving() {
 }
 
 #[test]
-fn commitments_are_noted_for_the_host_only() {
+fn commitments_are_noted_for_the_host_only_among_servers() {
 	new_test_ext().execute_with(|| {
 		let id = active_session(&[CHARLIE]);
-		assert!(Sessions::note_commitment(id, &acc(BOB), 60));
-		assert!(!Sessions::note_commitment(id, &acc(CHARLIE), 60), "a backup does not serve");
-		assert!(!Sessions::note_commitment(id + 1, &acc(BOB), 60));
-		assert_eq!(served(id, BOB).seconds_committed, 60);
+		assert!(Sessions::note_commitment(id, &acc(BOB), 60, 700));
+		assert!(!Sessions::note_commitment(id, &acc(CHARLIE), 60, 700), "a backup does not serve");
+		assert!(!Sessions::note_commitment(id + 1, &acc(BOB), 60, 700));
+		assert_eq!((served(id, BOB).seconds_committed, served(id, BOB).tasks_committed), (60, 700));
 	});
 }
 

@@ -343,3 +343,36 @@ fn the_session_s_people_never_audit_it_even_after_it_settles() {
 		assert_eq!(drawn_auditors(id), vec![auditor]);
 	});
 }
+
+/// A helper commits its own windows once the host names it (`Sessions.credit_helper`); its work
+/// is drawn, opened by it and audited like a host's, by auditors outside the session, and a wrong
+/// window costs it stake, reputation and its whole part of the session's pay.
+#[test]
+fn a_helper_commits_its_own_windows_and_a_wrong_one_costs_it_stake_and_pay() {
+	new_test_ext().execute_with(|| {
+		let s = setup();
+		let helper = contributor(AUDITORS + 1);
+		let w = WorkWindow::new(200, 0, |_| true);
+		let window = Work::window_of(System::block_number());
+		assert_noop!(
+			Work::commit_work(origin(&helper), s.session, window, w.root, w.count()),
+			Error::<Test>::NotServing
+		);
+		assert_ok!(Sessions::credit_helper(origin(&s.host), s.session, helper.clone(), 150));
+		let as_helper = Setup { host: helper.clone(), session: s.session, auditors: s.auditors.clone() };
+		let (id, auditors) = committed_and_opened(&as_helper, &w);
+		assert!(!auditors.contains(&helper) && !auditors.contains(&s.host), "the session's people never audit it");
+		let rep = reputation(&helper);
+		honest_audit(&helper, id);
+		let (verdict, slashed, forfeited, _, _) = settled_event(id).expect("settled");
+		// No seconds to forfeit: a helper bills none; its part of the pay goes instead.
+		assert_eq!((verdict, slashed, forfeited), (Verdict::Wrong, MIN_STAKE / 10, 0));
+		assert_eq!(stake(&helper), MIN_STAKE - MIN_STAKE / 10);
+		assert!(reputation(&helper) < rep);
+		let alice = polkadot_sdk::sp_keyring::Sr25519Keyring::Alice.to_account_id();
+		assert_ok!(Sessions::end_session(origin(&alice), s.session));
+		let csu = pallet_pgt_sessions::Csus::<Test>::get(s.session).expect("settled");
+		let h = &csu.helpers[0];
+		assert_eq!((h.tasks_credited, h.tasks_committed, h.tasks_paid, h.windows_wrong, h.earned), (150, 200, 0, 1, 0));
+	});
+}
