@@ -99,3 +99,31 @@ impl Takeover {
 		verify(&self.signature, &takeover_payload(genesis, self.session, self.tick, &self.new_host), player)
 	}
 }
+
+/// A helper's result for task `task` of `session`: the output and the helper's signature over
+/// [`task_result_payload`] of its hash, as a [`crate::message::WorkerResponse::TaskResult`].
+pub fn sign_task_result(
+	keypair: &Keypair,
+	genesis: &[u8; 32],
+	session: SessionId,
+	task: u64,
+	output: Vec<u8>,
+) -> crate::message::WorkerResponse {
+	let hash = pgt_primitives::work::output_hash(&output);
+	let signature = keypair.sign(&task_result_payload(genesis, session, task, &hash.0)).0;
+	crate::message::WorkerResponse::TaskResult { task, output, helper: keypair.public_key().0, signature }
+}
+
+/// Whether `helper` signed `output` as the result of task `task` of `session` for the chain with
+/// `genesis`.
+pub fn verify_task_result(
+	genesis: &[u8; 32],
+	session: SessionId,
+	task: u64,
+	output: &[u8],
+	helper: &AccountId,
+	signature: &Signature,
+) -> bool {
+	let hash = pgt_primitives::work::output_hash(output);
+	verify(signature, &task_result_payload(genesis, session, task, &hash.0), helper)
+}

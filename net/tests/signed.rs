@@ -2,7 +2,8 @@
 //! peer could try with a signature it has seen is here and fails.
 
 use pgt_net::{
-	signed::{sign_hello, sign_receipt, sign_takeover},
+	message::WorkerResponse,
+	signed::{sign_hello, sign_receipt, sign_takeover, sign_task_result, verify_task_result},
 	Role,
 };
 use pgt_primitives::sessions::Receipt;
@@ -76,4 +77,23 @@ fn a_signature_for_one_purpose_is_worthless_for_another() {
 	let signed = sign_receipt(&alice, &GENESIS, receipt());
 	let forged = pgt_net::message::Takeover { session: 1, tick: 0, new_host: [0; 32], signature: signed.signature };
 	assert!(!forged.verify(&GENESIS, &alice.public_key().0));
+}
+
+#[test]
+fn a_task_result_verifies_for_its_helper_task_session_and_output_only() {
+	let dave = dev::dave();
+	let WorkerResponse::TaskResult { task, output, helper, signature } =
+		sign_task_result(&dave, &GENESIS, 4, 17, vec![1, 2, 3, 4])
+	else {
+		panic!("a task result")
+	};
+	assert_eq!((task, helper), (17, dave.public_key().0));
+	assert!(verify_task_result(&GENESIS, 4, 17, &output, &helper, &signature));
+	// A host that changes a tile and blames the helper, or moves the result to another task,
+	// session or chain, or names another helper: none verify.
+	assert!(!verify_task_result(&GENESIS, 4, 17, &[1, 2, 3, 5], &helper, &signature));
+	assert!(!verify_task_result(&GENESIS, 4, 18, &output, &helper, &signature));
+	assert!(!verify_task_result(&GENESIS, 5, 17, &output, &helper, &signature));
+	assert!(!verify_task_result(&OTHER_CHAIN, 4, 17, &output, &helper, &signature));
+	assert!(!verify_task_result(&GENESIS, 4, 17, &output, &dev::eve().public_key().0, &signature));
 }

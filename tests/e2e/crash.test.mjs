@@ -1,9 +1,10 @@
 // Crash safety, short: two crash cycles (tests/e2e/lib/crash.mjs) on a `pgt-node --dev` with
-// 3-block verification windows and four `pgt-worker`s — the host of the first session and the
-// backup of the second are killed with SIGKILL at a random moment and started again. No receipt
-// is lost (every CSU share equals the player's last receipt for it), each share is paid
-// rate × billed / 3600 and the session's total is their sum, and every window committed for the
-// sessions — by a host before its crash included — is opened and judged honest.
+// 3-block verification windows and seven `pgt-worker`s hosting with one helper — the host of the
+// first session and the helper of the second are killed with SIGKILL at a random moment and
+// started again. No receipt is lost (every CSU share equals the player's last receipt for it),
+// each share is paid rate × billed / 3600 and the session's total is their sum, each helper is
+// paid its part of its host's pay by verified tasks, and every window committed for the
+// sessions — by a host or a helper before its crash included — is opened and judged honest.
 // `scripts/crash-cycles` runs 20 (docs/benchmarks.md).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,9 +12,9 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevChain, tempDir } from './lib/node.mjs';
 import { startWorker } from './lib/procs.mjs';
-import { crashCycles, checkCommitments, seededRandom } from './lib/crash.mjs';
+import { WORKERS, crashCycles, checkCommitments, seededRandom } from './lib/crash.mjs';
 
-describe('crash safety: kill -9 and restart a host and a backup mid-session', () => {
+describe('crash safety: kill -9 and restart a host and a helper mid-session', () => {
   let node;
   let api;
   let dir;
@@ -22,7 +23,7 @@ describe('crash safety: kill -9 and restart a host and a backup mid-session', ()
   before(async () => {
     ({ node, api } = await startDevChain('crash', { genesis: { work: { windowLength: 3 } } }));
     dir = tempDir('crash');
-    workers.push(...await Promise.all(['Bob', 'Charlie', 'Dave', 'Eve'].map((n) => startWorker(node, n, dir))));
+    workers.push(...await Promise.all(WORKERS.map((n) => startWorker(node, n, dir, ['--helpers', '1']))));
   });
 
   after(async () => {
@@ -41,6 +42,8 @@ describe('crash safety: kill -9 and restart a host and a backup mid-session', ()
       });
       assert.equal(rows.length, 2);
       assert.ok(rows[0].failover, 'the first cycle killed the host: the session failed over');
+      assert.equal(rows[1].killed, 'helper');
+      assert.ok(rows.every((r) => r.helpers.length >= 1), `each session's host named a helper: ${JSON.stringify(rows)}`);
       assert.ok(commitments.length >= 2, `windows were committed: ${JSON.stringify(commitments)}`);
       const judged = await checkCommitments({ api, node, commitments });
       for (const c of judged) assert.equal(c.verdict, 'Honest', JSON.stringify(c));

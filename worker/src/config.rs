@@ -46,6 +46,18 @@ pub struct RunArgs {
 	/// What renders frames: `auto` (a real GPU if there is one, else the CPU), `cpu` or `gpu`.
 	#[arg(long, env = "PGT_WORKER_RENDERER")]
 	pub renderer: Option<RendererChoice>,
+	/// Helpers to share each hosted frame with (0: render alone), chosen among the online
+	/// contributors by reputation and measured latency.
+	#[arg(long, env = "PGT_WORKER_HELPERS")]
+	pub helpers: Option<u8>,
+	/// Percentage of the helpers' tiles the host recomputes to check them (default 10; 0 leaves
+	/// checking to the chain's audits).
+	#[arg(long, env = "PGT_WORKER_CHECK_TILES")]
+	pub check_tiles: Option<u8>,
+	/// TEST ONLY: as a helper, corrupt this percentage of the tiles returned (and committed), to
+	/// show that hosts and audits catch it. Never use it outside tests: it gets the worker slashed.
+	#[arg(long, hide = true)]
+	pub corrupt_tiles: Option<u8>,
 }
 
 /// What renders the frames.
@@ -76,6 +88,8 @@ struct FileConfig {
 	metrics: Option<SocketAddr>,
 	stake: Option<u64>,
 	renderer: Option<RendererChoice>,
+	helpers: Option<u8>,
+	check_tiles: Option<u8>,
 }
 
 /// The configuration `pgt-worker run` works with.
@@ -101,7 +115,17 @@ pub struct RunConfig {
 	pub stake: Option<u64>,
 	/// The renderer.
 	pub renderer: RendererChoice,
+	/// Helpers per hosted session (at most [`MAX_HELPERS`]).
+	pub helpers: u8,
+	/// Percentage of helper tiles the host recomputes.
+	pub check_tiles: u8,
+	/// Test only: the percentage of tiles computed as a helper that are corrupted.
+	pub corrupt_tiles: u8,
 }
+
+/// Most helpers a host works with (the chain takes up to six helper entries a session: three
+/// for its host and three for a backup that takes over).
+pub const MAX_HELPERS: u8 = 3;
 
 /// What is wrong with a configuration.
 #[derive(Debug, Error)]
@@ -201,6 +225,15 @@ impl RunArgs {
 		if listen.is_empty() {
 			return Err(ConfigError::Invalid("`listen` needs at least one address"));
 		}
+		let helpers = self.helpers.or(file.helpers).unwrap_or(0);
+		if helpers > MAX_HELPERS {
+			return Err(ConfigError::Invalid("`helpers` may be at most 3"));
+		}
+		let corrupt_tiles = self.corrupt_tiles.unwrap_or(0);
+		let check_tiles = self.check_tiles.or(file.check_tiles).unwrap_or(crate::helpers::SAMPLE_PERCENT as u8);
+		if corrupt_tiles > 100 || check_tiles > 100 {
+			return Err(ConfigError::Invalid("`check-tiles` and `corrupt-tiles` are percentages"));
+		}
 		Ok(RunConfig {
 			rpc: self.rpc.or(file.rpc).unwrap_or_else(|| defaults::RPC.into()),
 			suri: self.suri.or(file.suri).ok_or(ConfigError::Missing("suri"))?,
@@ -212,6 +245,9 @@ impl RunArgs {
 			metrics: self.metrics.or(file.metrics).unwrap_or_else(|| defaults::METRICS.parse().expect("valid default")),
 			stake: self.stake.or(file.stake),
 			renderer: self.renderer.or(file.renderer).unwrap_or_default(),
+			helpers,
+			check_tiles,
+			corrupt_tiles,
 		})
 	}
 }

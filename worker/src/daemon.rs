@@ -3,10 +3,12 @@
 //! what the chain challenges, and audit other workers when drawn ([`verification`]).
 
 mod backup;
+mod helping;
 mod verification;
 
 use crate::{
 	config::{RendererChoice, RunConfig},
+	helpers::{FarmHandle, TileFarm},
 	host::{self, EndCause, HostContext, HostStart, Link, Ticket},
 	keys,
 	lockstep::BackupFeed,
@@ -68,6 +70,8 @@ struct Hosted {
 	work: Option<Arc<Mutex<WorkLog>>>,
 	/// What its game tells the session's backups.
 	feed: BackupFeed,
+	/// Its helpers and the tiles to credit them, while it is hosted with helpers.
+	farm: Option<FarmHandle>,
 }
 
 /// Everything the worker's tasks share.
@@ -97,6 +101,16 @@ struct Worker {
 	duties_running: AtomicBool,
 	/// Duties done whose calls the chain may not show yet: (commitment, kind).
 	duties_done: Mutex<HashSet<(u64, u8)>>,
+	/// Helpers to share each hosted frame with (`--helpers`).
+	helpers: u8,
+	/// Percentage of helper tiles recomputed to check them (`--check-tiles`).
+	check_tiles: u8,
+	/// Sessions this worker computes tasks for as a helper ([`helping`]).
+	helping: Mutex<HashMap<SessionId, Arc<helping::Helping>>>,
+	/// Task senders refused lately, and when.
+	helping_refused: Mutex<HashMap<(SessionId, PeerId), std::time::Instant>>,
+	/// TEST ONLY: percentage of the tiles computed as a helper that are corrupted.
+	corrupt_tiles: u8,
 }
 
 /// Runs the worker until Ctrl-C (or SIGTERM).
@@ -135,7 +149,6 @@ pub async fn run(config: RunConfig) -> Result<()> {
 		Node::start(net_key, NodeConfig { listen: config.listen.clone(), ..NodeConfig::default() }).await?;
 	let public = published_addresses(&config.public, node.listen_addrs())?;
 	tracing::info!(peer_id = %node.peer_id(), addresses = ?public, "listening");
-	tokio::spawn(async move { while net_events.recv().await.is_some() {} });
 
 	let profile = profile(&report, resource_hash, &node.peer_id(), &public, config.slots)?;
 	register(&chain, &signer, &profile, config.stake, config.slots).await?;
@@ -169,6 +182,20 @@ pub async fn run(config: RunConfig) -> Result<()> {
 		best_hash: Mutex::new([0; 32]),
 		duties_running: AtomicBool::new(false),
 		duties_done: Mutex::new(HashSet::new()),
+		helpers: config.helpers,
+		check_tiles: config.check_tiles,
+		helping: Mutex::new(HashMap::new()),
+		helping_refused: Mutex::new(HashMap::new()),
+		corrupt_tiles: config.corrupt_tiles,
+	});
+	if config.corrupt_tiles > 0 {
+		tracing::warn!(percent = config.corrupt_tiles, "TEST ONLY: corrupting tiles computed as a helper");
+	}
+	let w = worker.clone();
+	tokio::spawn(async move {
+		while let Some(event) = net_events.recv().await {
+			tokio::spawn(w.clone().on_net_event(event));
+		}
 	});
 
 	// Sessions a previous run hosted and never saw end: settle them on their latest receipt.
@@ -355,6 +382,7 @@ impl Worker {
 								}
 								self.host.metrics.store_bytes.set(self.host.store.size_bytes());
 								self.cut_windows(b.number);
+								self.cut_helped_windows(b.number);
 								self.spawn_duties(b.hash);
 							},
 							Err(e) => tracing::warn!(error = format!("{e:#}"), "cannot read a block"),
@@ -427,7 +455,10 @@ impl Worker {
 				return;
 			}
 			let (stop, _) = watch::channel(false);
-			hosted.insert(session, Hosted { ticket, streaming: false, stop, work: None, feed: BackupFeed::new() });
+			hosted.insert(
+				session,
+				Hosted { ticket, streaming: false, stop, work: None, feed: BackupFeed::new(), farm: None },
+			);
 		}
 		match self.chain.submit(&calls::accept_session(session), &self.signer, Wait::InBlock).await {
 			Ok(_) => {
@@ -555,9 +586,26 @@ impl Worker {
 			},
 		};
 		let work = Arc::new(Mutex::new(WorkLog::new(self.window_of(self.best.load(Ordering::Relaxed)))));
+		// Helpers share the frames once the chain has them; the game starts without waiting.
+		let farm = (self.helpers > 0).then(FarmHandle::default);
+		let mut from = from;
+		if let Some(handle) = &farm {
+			let mut tiles = TileFarm::new(
+				ticket.session,
+				self.host.genesis,
+				self.node.clone(),
+				tokio::runtime::Handle::current(),
+				handle,
+				self.host.metrics.clone(),
+			);
+			tiles.set_sample_percent(self.check_tiles.into());
+			from.farm = Some(tiles);
+			tokio::spawn(self.clone().recruit_helpers(ticket.session, ticket.player, handle.clone()));
+		}
 		if let Ok(mut hosted) = self.hosted.lock() {
 			if let Some(h) = hosted.get_mut(&ticket.session) {
 				h.work = Some(work.clone());
+				h.farm = farm.clone();
 			}
 		}
 		tracing::info!(session = ticket.session, %peer, ?video, "hosting");
@@ -592,8 +640,12 @@ impl Worker {
 				h.work = None;
 			}
 		}
-		// What the session computed since the last window's end, committed while it still runs.
+		// What the session computed since the last window's end, committed while it still runs,
+		// and the helpers credited with what of theirs it used.
 		self.commit_rest(ticket.session, &work).await;
+		if let Some(handle) = &farm {
+			self.credit_helpers(ticket.session, handle).await;
+		}
 		self.host.metrics.sessions_hosting.dec();
 		if let Some((tick, hash, ball)) = outcome.last_state {
 			// The inputs as `pgt-compute simulate --inputs` takes them, so anyone can replay the game.

@@ -7,12 +7,13 @@
 
 use crate::{
 	encode::{FrameEncoder, FrameMeta},
+	helpers::TileFarm,
 	lockstep::{BackupFeed, BatchBuilder},
 	work::WorkLog,
 };
 use pgt_compute::{game::GameState, physics, Executor};
 use pgt_net::{message::Tick, Frame, Input, Video};
-use pgt_primitives::work::{output_hash, TickInput, MAX_PHYSICS_TICKS};
+use pgt_primitives::work::{output_hash, TaskInput, TickInput, MAX_PHYSICS_TICKS};
 use std::{
 	collections::BTreeMap,
 	sync::{
@@ -122,6 +123,9 @@ pub struct LoopConfig {
 	pub work: Arc<Mutex<WorkLog>>,
 	/// Where the ticks go for the session's backups.
 	pub feed: BackupFeed,
+	/// The session's helpers, if the host works with any: each frame's strips are shared with
+	/// them.
+	pub farm: Option<TileFarm>,
 }
 
 /// Runs the game until `status.stop` is set or the frame receiver is gone. Meant for a thread
@@ -142,6 +146,7 @@ pub fn run(
 	let frame_interval = Duration::from_secs(1) / u32::from(fps.clamp(1, Video::MAX_FPS));
 	let clock = config.clock;
 	let feed = config.feed;
+	let mut farm = config.farm;
 	let LoopStart { mut state, keys: start_keys, last_seq: start_seq, frames: start_frames } = config.start;
 	// Verifiable work: the state of the last frame and the keys of every tick since, logged as
 	// one physics step at the next frame.
@@ -223,10 +228,37 @@ pub fn run(
 			let started = Instant::now();
 			let hash = executor.insert_state(state.clone());
 			let frame_number = u32::try_from(number).unwrap_or(u32::MAX);
-			if let Err(e) = executor.render_frame(&hash, frame_number, width, height, &mut rgba) {
-				tracing::error!(error = %e, "rendering failed; the session stops");
-				break;
-			}
+			// With helpers: the host's own tiles (its leaves); alone: the whole frame, hashed
+			// once it is on its way.
+			let rendered = match farm.as_mut() {
+				Some(farm) => {
+					// Helpers have until three quarters of a frame interval to answer.
+					let deadline = started + frame_interval * 3 / 4;
+					let deadline_tick =
+						clock.due_tick() + (frame_interval * 3 / 4).as_micros() as u64 * TICK_RATE / 1_000_000;
+					farm.render(
+						&mut executor,
+						&state,
+						hash,
+						frame_number,
+						(width, height),
+						(deadline, deadline_tick),
+						&mut rgba,
+					)
+					.map(Some)
+				},
+				None => executor
+					.render_frame(&hash, frame_number, width, height, &mut rgba)
+					.map(|_| None)
+					.map_err(Into::into),
+			};
+			let own_tiles = match rendered {
+				Ok(tiles) => tiles,
+				Err(e) => {
+					tracing::error!(error = %e, "rendering failed; the session stops");
+					break;
+				},
+			};
 			let rendered_at_us = clock.now_us();
 			let render_time = started.elapsed();
 			if !step_inputs.is_empty() {
@@ -242,9 +274,24 @@ pub fn run(
 					if frames.send(Some(Arc::new(frame))).is_err() {
 						break;
 					}
-					// The frame's leaf, hashed once the frame is on its way (not on its path).
+					// The frame's leaves, hashed once the frame is on its way (not on its path).
 					if let Ok(mut work) = config.work.lock() {
-						work.record_frame(&state, hash, frame_number, width, height, output_hash(&rgba));
+						match &own_tiles {
+							None => work.record_frame(&state, hash, frame_number, width, height, output_hash(&rgba)),
+							Some(tiles) => {
+								for (tile, output) in tiles {
+									let task = TaskInput::RenderTile {
+										game: pgt_compute::REFERENCE_GAME,
+										state_hash: hash,
+										frame: frame_number,
+										width,
+										height,
+										tile: *tile,
+									};
+									work.record_task(&state, task, *output);
+								}
+							},
+						}
 					}
 					number += 1;
 					status.frames.store(number, Ordering::Relaxed);

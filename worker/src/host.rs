@@ -106,6 +106,8 @@ pub struct HostStart {
 	pub inputs: Vec<Input>,
 	/// Whether the stream still needs its welcome (a backup already sent one).
 	pub welcome: bool,
+	/// The helpers each frame is shared with, if the host works with any.
+	pub farm: Option<crate::helpers::TileFarm>,
 }
 
 impl HostStart {
@@ -117,6 +119,7 @@ impl HostStart {
 			applied: Vec::new(),
 			inputs: Vec::new(),
 			welcome: true,
+			farm: None,
 		}
 	}
 }
@@ -136,7 +139,7 @@ pub async fn serve(
 	feed: BackupFeed,
 	mut shutdown: watch::Receiver<bool>,
 ) -> Outcome {
-	let HostStart { start, clock, applied, inputs, welcome } = from;
+	let HostStart { start, clock, applied, inputs, welcome, farm } = from;
 	feed.set_clock(clock);
 	let status = Arc::new(LoopStatus::default());
 	if let Ok(mut log) = status.applied.lock() {
@@ -150,7 +153,7 @@ pub async fn serve(
 	let game = {
 		let status = status.clone();
 		let metrics = ctx.metrics.clone();
-		let config = LoopConfig { start, video, clock, work, feed };
+		let config = LoopConfig { start, video, clock, work, feed, farm };
 		std::thread::Builder::new().name(format!("session-{}", ticket.session)).spawn(move || {
 			game_loop::run(config, executor, input_rx, frame_tx, status, |frame, render, encode| {
 				metrics.frame_rendered(frame.data.len(), render, encode)

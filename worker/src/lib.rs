@@ -6,6 +6,7 @@
 //! - [`daemon`]: `run` itself: register, heartbeat, accept, host, submit receipts, settle,
 //!   commit windows, open challenges, audit;
 //! - [`host`] and [`game_loop`]: one hosted session: its stream, and the game at 60 ticks a second;
+//! - [`helpers`]: a host's helpers: frames split into strips, sent, checked and composited;
 //! - [`lockstep`]: what a host tells its backups, and a backup's copy of the game;
 //! - [`encode`]: frame encoding (JPEG, raw);
 //! - [`work`]: micro-task leaves, sealed windows, openings, and an auditor's recomputation;
@@ -17,6 +18,7 @@ pub mod config;
 pub mod daemon;
 pub mod encode;
 pub mod game_loop;
+pub mod helpers;
 pub mod host;
 pub mod keys;
 pub mod lockstep;

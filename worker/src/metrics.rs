@@ -1,7 +1,7 @@
 //! The worker's Prometheus metrics (served like the node's, by `substrate-prometheus-endpoint`).
 
 use polkadot_sdk::substrate_prometheus_endpoint::{
-	register, Counter, Gauge, Histogram, HistogramOpts, PrometheusError, Registry, U64,
+	register, Counter, CounterVec, Gauge, Histogram, HistogramOpts, Opts, PrometheusError, Registry, U64,
 };
 use std::time::Duration;
 
@@ -58,12 +58,27 @@ pub struct Metrics {
 	pub takeovers: Counter<U64>,
 	/// The embedded store's size on disk, bytes.
 	pub store_bytes: Gauge<U64>,
+	/// Tile tasks sent to each helper (label `helper`: its account, hex).
+	pub helper_tasks_sent: CounterVec<U64>,
+	/// Tile results from each helper used in a frame.
+	pub helper_tasks_returned: CounterVec<U64>,
+	/// Tile results that missed their deadline (the host rendered the tile itself).
+	pub helper_tasks_late: CounterVec<U64>,
+	/// Helper tiles the host recomputed to check them (a random sample).
+	pub helper_tasks_recomputed: CounterVec<U64>,
+	/// Helpers dropped for a wrong, unsigned or malformed result.
+	pub helpers_dropped: Counter<U64>,
+	/// Tasks this worker computed as a helper for other hosts.
+	pub tasks_helped: Counter<U64>,
 }
 
 impl Metrics {
 	/// Creates the metrics and registers them with `registry`.
 	pub fn register(registry: &Registry) -> Result<Metrics, PrometheusError> {
 		let counter = |name: &str, help: &str| register(Counter::new(format!("pgt_worker_{name}"), help)?, registry);
+		let per_helper = |name: &str, help: &str| {
+			register(CounterVec::new(Opts::new(format!("pgt_worker_{name}"), help), &["helper"])?, registry)
+		};
 		let buckets = vec![0.001, 0.002, 0.004, 0.008, 0.016, 0.033, 0.066, 0.133, 0.266];
 		let histogram = |name: &str, help: &str| {
 			register(
@@ -103,6 +118,15 @@ impl Metrics {
 				Gauge::new("pgt_worker_store_bytes", "The embedded store's size on disk")?,
 				registry,
 			)?,
+			helper_tasks_sent: per_helper("helper_tasks_sent_total", "Tile tasks sent to a helper")?,
+			helper_tasks_returned: per_helper("helper_tasks_returned_total", "A helper's tiles used in frames")?,
+			helper_tasks_late: per_helper("helper_tasks_late_total", "A helper's tiles that missed their deadline")?,
+			helper_tasks_recomputed: per_helper(
+				"helper_tasks_recomputed_total",
+				"A helper's tiles recomputed by the host to check them",
+			)?,
+			helpers_dropped: counter("helpers_dropped_total", "Helpers dropped for a wrong or malformed result")?,
+			tasks_helped: counter("tasks_helped_total", "Tasks computed as a helper for other hosts")?,
 		})
 	}
 

@@ -35,18 +35,22 @@ pub struct WindowTasks {
 	pub anchors: Vec<(u32, Vec<u8>)>,
 }
 
-/// What a hosted session's game has computed since the last cut.
+/// What a hosted session's game (or a helper, for its host) has computed since the last cut.
 #[derive(Debug)]
 pub struct WorkLog {
 	/// The window the logged tasks began in.
 	pub window: WindowIndex,
 	current: WindowTasks,
+	/// The hash of the state replaying the log so far arrives at: a task that starts from any
+	/// other state (a helper's tile of a state it was sent) is anchored, or it could not be
+	/// opened.
+	tip: Option<Hash>,
 }
 
 impl WorkLog {
 	/// An empty log for work starting in `window`.
 	pub fn new(window: WindowIndex) -> WorkLog {
-		WorkLog { window, current: WindowTasks::default() }
+		WorkLog { window, current: WindowTasks::default(), tip: None }
 	}
 
 	/// Tasks logged since the last cut.
@@ -60,9 +64,12 @@ impl WorkLog {
 	}
 
 	fn push(&mut self, start: &GameState, task: TaskInput, output: Hash) {
-		if self.current.tasks.len().is_multiple_of(ANCHOR_EVERY) {
+		let from = task.state_hash();
+		if self.current.tasks.len().is_multiple_of(ANCHOR_EVERY) || self.tip != Some(from) {
 			self.current.anchors.push((self.current.tasks.len() as u32, start.encode()));
 		}
+		// A physics step's output is the state it ends in; a render leaves the state as it was.
+		self.tip = Some(if matches!(task, TaskInput::PhysicsStep { .. }) { output } else { from });
 		self.current.tasks.push((task, output));
 	}
 
@@ -93,20 +100,24 @@ impl WorkLog {
 		height: u16,
 		output: Hash,
 	) {
-		let task = TaskInput::RenderTile {
-			game: REFERENCE_GAME,
-			state_hash,
-			frame,
-			width,
-			height,
-			tile: TileRect { x: 0, y: 0, w: width, h: height },
-		};
-		self.push(state, task, output);
+		let tile = TileRect { x: 0, y: 0, w: width, h: height };
+		self.record_task(
+			state,
+			TaskInput::RenderTile { game: REFERENCE_GAME, state_hash, frame, width, height, tile },
+			output,
+		);
+	}
+
+	/// A task computed from `start` whose output hashed to `output`: one tile of a frame split
+	/// among helpers (the host's own, or one a helper computed), or a helper's physics step.
+	pub fn record_task(&mut self, start: &GameState, task: TaskInput, output: Hash) {
+		self.push(start, task, output);
 	}
 
 	/// Takes what was logged; the log goes on empty, for work starting in `next_window`.
 	pub fn cut(&mut self, next_window: WindowIndex) -> WindowTasks {
 		self.window = next_window;
+		self.tip = None;
 		std::mem::take(&mut self.current)
 	}
 
@@ -342,6 +353,35 @@ mod tests {
 		assert_eq!(log.take_for_commit(10, 3, false), None);
 		assert_eq!(log.take_for_commit(10, 3, true).map(|(w, _)| w), Some(10));
 		assert_eq!(log.take_for_commit(11, 3, true), None, "nothing left");
+	}
+
+	/// A helper logs tiles of states it was sent, with no physics step between them: each such
+	/// task is anchored, so every leaf still opens and an auditor agrees with it.
+	#[test]
+	fn a_helpers_window_of_tiles_of_many_states_opens_every_leaf() {
+		let seed = game_seed(&H256::repeat_byte(5));
+		let mut log = WorkLog::new(0);
+		let mut executor = Executor::new(Backend::Cpu);
+		let mut state = GameState::new(seed);
+		for frame in 0..70u32 {
+			state = physics::run(&state, &[(frame % 16) as u8, 1]);
+			let hash = executor.insert_state(state.clone());
+			for tile in [TileRect { x: 0, y: 4, w: 16, h: 4 }, TileRect { x: 0, y: 0, w: 16, h: 4 }] {
+				let input =
+					TaskInput::RenderTile { game: REFERENCE_GAME, state_hash: hash, frame, width: 16, height: 8, tile };
+				let out = executor.execute(&input).expect("renders");
+				log.record_task(&state, input, out.hash);
+			}
+		}
+		let record = WindowRecord::seal(9, 3, log.cut(1));
+		assert_eq!(record.work.anchors.len(), 70, "one anchor per state, shared by its two tiles");
+		let indices: Vec<u32> = (0..record.task_count()).collect();
+		let openings = record.openings(&indices).expect("every leaf opens");
+		let leaves: Vec<_> = openings.iter().map(|o| o.leaf.clone()).collect();
+		let states: Vec<_> = openings.iter().map(|o| o.state.to_vec()).collect();
+		for (leaf, hash) in leaves.iter().zip(recompute(&H256::repeat_byte(5), &leaves, &states)) {
+			assert_eq!(pgt_primitives::work::seal(&hash, &record.salt), leaf.output_seal, "task {}", leaf.task.id);
+		}
 	}
 
 	#[test]

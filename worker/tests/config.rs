@@ -77,3 +77,20 @@ fn mistakes_in_the_file_are_clear_errors() {
 		let _ = std::fs::remove_file(f);
 	}
 }
+
+#[test]
+fn helpers_default_to_none_and_are_bounded_and_tile_checks_are_a_percentage() {
+	let base = ["--suri", "//Bob", "--network-key", "k"];
+	let c = args(&base).resolve().expect("valid");
+	assert_eq!((c.helpers, c.check_tiles, c.corrupt_tiles), (0, 10, 0));
+	let with = |extra: &[&str]| args(&[&base[..], extra].concat()).resolve();
+	let c = with(&["--helpers", "2", "--check-tiles", "0"]).expect("valid");
+	assert_eq!((c.helpers, c.check_tiles), (2, 0));
+	assert!(matches!(with(&["--helpers", "4"]), Err(ConfigError::Invalid(_))), "at most three helpers");
+	assert!(matches!(with(&["--check-tiles", "101"]), Err(ConfigError::Invalid(_))));
+	assert!(matches!(with(&["--corrupt-tiles", "200"]), Err(ConfigError::Invalid(_))));
+	let file = write("helpers", "suri = \"//Bob\"\nnetwork-key = \"k\"\nhelpers = 3\ncheck-tiles = 25\n");
+	let c = args(&["--config", file.to_str().unwrap()]).resolve().expect("valid");
+	assert_eq!((c.helpers, c.check_tiles), (3, 25));
+	let _ = std::fs::remove_file(file);
+}

@@ -45,7 +45,7 @@ function startProcess(bin, args, logPath, env = {}) {
 /** Starts `pgt-worker run` for dev account `name` (`Bob`, …) against `node`, listening on UDP
  * `port` (a free one by default); waits until it is registered and online. */
 export async function startWorker(node, name, dir, extraArgs = [], { port } = {}) {
-  const wdir = join(dir, `worker-${name.toLowerCase()}`);
+  const wdir = join(dir, `worker-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
   mkdirSync(wdir, { recursive: true });
   const key = join(wdir, 'network.key');
   if (!existsSync(key)) execFileSync(binary('pgt-worker'), ['key', 'generate', '--file', key]);
@@ -57,6 +57,8 @@ export async function startWorker(node, name, dir, extraArgs = [], { port } = {}
     '--metrics', `127.0.0.1:${metrics}`, '--renderer', 'cpu', ...extraArgs,
   ], join(wdir, 'worker.log'));
   w.name = name;
+  w.port = port;
+  w.extraArgs = extraArgs;
   w.metricsUrl = `http://127.0.0.1:${metrics}/metrics`;
   await waitFor(`${name}'s worker to register`, async () => {
     if (w.exited) { const e = new Error(`${name}'s worker exited:\n${w.tail()}`); e.fatal = true; throw e; }
@@ -86,4 +88,15 @@ export async function metric(url, name) {
     if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum = (sum ?? 0) + Number(line.split(' ').pop());
   }
   return sum;
+}
+
+/** A labelled metric's values from a Prometheus text page: { label value: value } (one label). */
+export async function metricByLabel(url, name) {
+  const text = await (await fetch(url)).text();
+  const values = {};
+  for (const line of text.split('\n')) {
+    const m = line.match(new RegExp(`^${name}\\{[a-z_]+="([^"]*)"\\} (\\S+)$`));
+    if (m) values[m[1]] = Number(m[2]);
+  }
+  return values;
 }

@@ -1,6 +1,6 @@
 // Crash cycles for docs/benchmarks.md "Crash safety": `CYCLES` (20) headless sessions on a
-// `pgt-node --dev` with 3-block verification windows and four `pgt-worker`s; in each, the host
-// (even cycles) or the backup (odd cycles) is killed with SIGKILL at a random moment and started
+// `pgt-node --dev` with 3-block verification windows and seven `pgt-worker`s hosting with one
+// helper; in each, the host, the helper or the backup (in turn) is killed with SIGKILL at a random moment and started
 // again after a random pause (tests/e2e/lib/crash.mjs, seeded by `CRASH_SEED`, 1). Every cycle
 // checks that no receipt was lost and that pay is rate × billed / 3600 per share; at the end
 // every window committed for the sessions must have been opened and judged honest. Prints one
@@ -11,13 +11,13 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevChain, tempDir } from '../lib/node.mjs';
 import { startWorker } from '../lib/procs.mjs';
-import { crashCycles, checkCommitments, seededRandom } from '../lib/crash.mjs';
+import { WORKERS, crashCycles, checkCommitments, seededRandom } from '../lib/crash.mjs';
 
 const CYCLES = Number(process.env.CYCLES ?? 20);
 const SEED = Number(process.env.CRASH_SEED ?? 1);
 const { node, api } = await startDevChain('crash-cycles', { genesis: { work: { windowLength: 3 } } });
 const dir = tempDir('crash-cycles');
-const workers = await Promise.all(['Bob', 'Charlie', 'Dave', 'Eve'].map((n) => startWorker(node, n, dir)));
+const workers = await Promise.all(WORKERS.map((n) => startWorker(node, n, dir, ['--helpers', '1'])));
 let failed = false;
 try {
   await cryptoWaitReady();
@@ -30,7 +30,7 @@ try {
   const paid = rows.reduce((s, r) => s + BigInt(r.paid), 0n);
   console.log(JSON.stringify({
     cycles: rows.length, seed: SEED, host_kills: rows.filter((r) => r.killed === 'host').length, failovers: rows.filter((r) => r.failover).length,
-    backup_kills: rows.filter((r) => r.killed === 'backup').length, commitments: judged.length, verdicts, paid_plancks: paid.toString(),
+    helper_kills: rows.filter((r) => r.killed === 'helper').length, backup_kills: rows.filter((r) => r.killed === 'backup').length, commitments: judged.length, verdicts, paid_plancks: paid.toString(),
     receipts_lost: 0, minutes: Number(((Date.now() - started) / 60000).toFixed(1)),
   }));
   failed = judged.some((c) => c.verdict !== 'Honest');

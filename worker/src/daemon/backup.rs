@@ -59,7 +59,7 @@ impl Worker {
 	}
 
 	/// The state at the newest best block seen (finalized before the first).
-	async fn best_at(&self) -> Result<At> {
+	pub(super) async fn best_at(&self) -> Result<At> {
 		let hash = self.best_hash.lock().map(|h| *h).unwrap_or_default();
 		if hash == [0; 32] {
 			return self.chain.finalized().await;
@@ -161,7 +161,7 @@ impl Worker {
 	}
 
 	/// Connects to `who`'s published addresses; its peer id.
-	async fn dial_contributor(&self, who: &AccountId) -> Result<PeerId> {
+	pub(super) async fn dial_contributor(&self, who: &AccountId) -> Result<PeerId> {
 		let at = self.best_at().await?;
 		let record = Chain::contributor(&at, who).await?.ok_or_else(|| anyhow!("not a registered contributor"))?;
 		let peer = PeerId::from_bytes(&record.profile.peer_id).context("its published peer id")?;
@@ -414,7 +414,14 @@ impl Worker {
 		if let Ok(mut hosted) = self.hosted.lock() {
 			hosted.insert(
 				session,
-				Hosted { ticket: ticket.clone(), streaming: true, stop, work: None, feed: BackupFeed::new() },
+				Hosted {
+					ticket: ticket.clone(),
+					streaming: true,
+					stop,
+					work: None,
+					feed: BackupFeed::new(),
+					farm: None,
+				},
 			);
 		}
 		if let Err(e) = self.host.store.set_open(session, true) {
@@ -430,7 +437,7 @@ impl Worker {
 			"taking over"
 		);
 		let executor = executor.lock().ok().and_then(|mut e| e.take());
-		let from = HostStart { start, clock, applied, inputs: mirrored.into(), welcome: false };
+		let from = HostStart { start, clock, applied, inputs: mirrored.into(), welcome: false, farm: None };
 		self.host_session(peer, ticket, video, link, from, executor).await;
 	}
 }

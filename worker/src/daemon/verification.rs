@@ -6,6 +6,7 @@
 //! every new best block, so a restarted worker picks up whatever is still due.
 
 use super::Worker;
+use crate::helpers::FarmHandle;
 use crate::work::{random_h256, recompute, WindowRecord, WorkLog};
 use anyhow::{anyhow, Context, Result};
 use pallet_pgt_work::WindowIndex;
@@ -29,16 +30,23 @@ impl Worker {
 	/// window — goes into the next window).
 	pub(super) fn cut_windows(self: &Arc<Self>, number: u64) {
 		let now = self.window_of(number);
-		let logs: Vec<(SessionId, Arc<Mutex<WorkLog>>)> = self
+		type Logs = Vec<(SessionId, Arc<Mutex<WorkLog>>, Option<FarmHandle>)>;
+		let logs: Logs = self
 			.hosted
 			.lock()
-			.map(|h| h.iter().filter_map(|(s, h)| Some((*s, h.work.clone()?))).collect())
+			.map(|h| h.iter().filter_map(|(s, h)| Some((*s, h.work.clone()?, h.farm.clone()))).collect())
 			.unwrap_or_default();
-		for (session, log) in logs {
+		for (session, log, farm) in logs {
 			let cut = log.lock().ok().and_then(|mut log| log.take_for_commit(now, self.min_tasks as usize, false));
 			if let Some((window, work)) = cut {
 				let w = self.clone();
-				tokio::spawn(async move { w.commit_window(WindowRecord::seal(session, window, work)).await });
+				tokio::spawn(async move {
+					w.clone().commit_window(WindowRecord::seal(session, window, work)).await;
+					// The helpers' tiles of the window, credited as the window is committed.
+					if let Some(farm) = farm {
+						w.credit_helpers(session, &farm).await;
+					}
+				});
 			}
 		}
 	}
@@ -54,7 +62,7 @@ impl Worker {
 	}
 
 	/// Keeps `record` on disk, then commits its root.
-	async fn commit_window(self: Arc<Self>, record: WindowRecord) {
+	pub(super) async fn commit_window(self: Arc<Self>, record: WindowRecord) {
 		let (session, window, count) = (record.session, record.window, record.task_count());
 		let sealed = tokio::task::spawn_blocking(move || {
 			let root = record.root();

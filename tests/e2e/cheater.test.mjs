@@ -1,0 +1,114 @@
+// A cheating helper end to end with the real binaries, on a chain with 3-block verification
+// windows. Bob hosts with two helpers and checks none of their tiles himself (`--check-tiles 0`),
+// so only the chain can catch a cheat: Charlie helps honestly, Dave corrupts 5 % of the tiles he
+// returns and commits (`--corrupt-tiles 5`, a test-only flag). Eve, Ferdie and Alice's stash
+// account audit. Each of Dave's windows holds about 27 wrong leaves in 540; the chain challenges
+// 10, so a window escapes with probability 0.95^10 ≈ 0.60 and ten windows with 0.6 %
+// (docs/verification.md, "Catching a cheater"). Dave must be slashed within 10 of his windows and
+// paid nothing for the session; Charlie, over the same run, is never slashed and is paid.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { bestNumber, startDevChain, tempDir, waitFor } from './lib/node.mjs';
+import { startWorker, startPlayer } from './lib/procs.mjs';
+import { devAddress, eventsSince } from './lib/crash.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Blocks per verification window (18 s). */
+const WINDOW_BLOCKS = 3;
+/** The acceptance bound: slashed within this many of the cheater's windows. */
+const WINDOWS = 10;
+
+describe('a helper that corrupts 5 % of its tiles is slashed by the chain\'s audits', () => {
+  let node;
+  let api;
+  let dir;
+  const workers = [];
+  let player;
+
+  before(async () => {
+    ({ node, api } = await startDevChain('cheater', { genesis: { work: { windowLength: WINDOW_BLOCKS } } }));
+    dir = tempDir('cheater');
+    // Only the host and its two would-be helpers at first, so the host can pick no one else.
+    workers.push(...await Promise.all([
+      startWorker(node, 'Bob', dir, ['--helpers', '2', '--check-tiles', '0']),
+      startWorker(node, 'Charlie', dir),
+      startWorker(node, 'Dave', dir, ['--corrupt-tiles', '5']),
+    ]));
+  });
+
+  after(async () => {
+    await player?.stop();
+    await Promise.all(workers.map((w) => w.stop()));
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  const logs = () => [player, ...workers].filter(Boolean).map((p) => `--- ${p.logPath} ---\n${p.tail(30)}`).join('\n');
+
+  test(`slashed within ${WINDOWS} windows and paid nothing; the honest helper never slashed`, async () => {
+    try {
+      await cryptoWaitReady();
+      const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
+      const [bob, charlie, dave] = workers;
+      const from = await bestNumber(node);
+      const bobAccount = devAddress(api, keyring, 'Bob');
+      player = await startPlayer(node, '//Alice', dir, ['--host', bobAccount, '--headless', '--duration', '900']);
+      const session = player.session;
+      for (const h of [charlie, dave]) {
+        const hex = Buffer.from(keyring.addFromUri(`//${h.name}`).publicKey).toString('hex');
+        await waitFor(`Bob to name ${h.name}`, async () => bob.log().includes(`helper named session=${session} helper=${hex}`), { timeoutMs: 90_000 });
+      }
+      // The auditors join once the helpers are named.
+      workers.push(...await Promise.all(['Eve', 'Ferdie', 'Alice//stash'].map((n) => startWorker(node, n, dir))));
+
+      const who = (name) => devAddress(api, keyring, name);
+      const commitmentsOf = async (name) => (await eventsSince(api, node, from, 'work', 'WorkCommitted', (d) => d.session.toNumber() === session && d.contributor.toString() === who(name)))
+        .map((d) => d.commitment.toNumber());
+      let next = from;
+      const settled = new Map();
+      const judge = async () => {
+        const best = await bestNumber(node);
+        for (const s of await eventsSince(api, node, next, 'work', 'Settled', () => true, best)) settled.set(s.commitment.toNumber(), s);
+        next = best + 1;
+      };
+      // Until one of Dave's windows is judged wrong.
+      const slash = await waitFor('Dave to be slashed', async () => {
+        await judge();
+        for (const id of await commitmentsOf('Dave')) {
+          const s = settled.get(id);
+          if (s && s.verdict.toString() !== 'Honest') return { id, s };
+        }
+        return undefined;
+      }, { timeoutMs: 900_000, intervalMs: 6_000 });
+      const daves = await commitmentsOf('Dave');
+      const position = daves.indexOf(slash.id) + 1;
+      console.log(`Dave's window ${position} of ${daves.length} committed was judged ${slash.s.verdict} (slashed ${slash.s.slashed})`);
+      assert.ok(position >= 1 && position <= WINDOWS, `slashed at his window ${position}`);
+      assert.ok(slash.s.slashed.toBigInt() > 0n);
+
+      // The player ends the session; settlement pays Dave nothing and Charlie his share.
+      await player.stop();
+      const csu = await waitFor('the session to settle', async () => (await api.query.sessions.csus(session)).unwrapOr(undefined), { timeoutMs: 120_000 });
+      const part = (name) => csu.helpers.find((h) => h.helper.toString() === who(name));
+      assert.ok(part('Dave').windowsWrong.toNumber() >= 1, JSON.stringify(csu.toHuman()));
+      assert.equal(part('Dave').earned.toBigInt(), 0n);
+      assert.equal(part('Dave').tasksPaid.toBigInt(), 0n);
+
+      // Charlie, over the same run: every window of his that was judged is honest, and none is
+      // judged otherwise later.
+      const charlies = await commitmentsOf('Charlie');
+      assert.ok(charlies.length >= 1, 'Charlie committed windows');
+      await waitFor('Charlie\'s windows to be judged', async () => { await judge(); return charlies.every((id) => settled.has(id)); }, { timeoutMs: 300_000, intervalMs: 6_000 });
+      for (const id of charlies) assert.equal(settled.get(id).verdict.toString(), 'Honest', `Charlie's commitment ${id}`);
+      assert.equal(part('Charlie').windowsWrong.toNumber(), 0);
+      if (part('Charlie').tasksPaid.toBigInt() > 0n) assert.ok(part('Charlie').earned.toBigInt() > 0n);
+      console.log(`Charlie: ${charlies.length} windows, all honest; paid ${part('Charlie').earned} for ${part('Charlie').tasksPaid} tasks`);
+    } catch (e) {
+      e.message += `\n${logs()}`;
+      throw e;
+    }
+  });
+});
