@@ -85,7 +85,7 @@ fn frame_with_helpers(c: &mut Criterion) {
 			nodes.push(host);
 			(farm, nodes)
 		});
-		let farm = Mutex::new(farm);
+		let mut farm = farm;
 		let pool = one_thread();
 		let mut executor = Executor::new(Backend::Cpu);
 		let mut state = GameState::new(SEED);
@@ -95,7 +95,6 @@ fn frame_with_helpers(c: &mut Criterion) {
 			b.iter(|| {
 				state = physics::run(&state, &[1, 1]);
 				let hash = executor.insert_state(state.clone());
-				let mut farm = farm.lock().expect("one frame at a time");
 				pool.install(|| {
 					farm.render(
 						&mut executor,
