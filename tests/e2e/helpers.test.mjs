@@ -20,8 +20,15 @@ import { openPage } from './lib/browser.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Blocks per verification window (18 s: at least 540 leaves, a strip a frame for 18 s). */
+/** Blocks per verification window (18 s). */
 const WINDOW_BLOCKS = 3;
+
+/**
+ * Frames a second: helpers have three quarters of a frame interval to answer (50 ms at 15 fps),
+ * which four workers and Chromium sharing two cores meet; a helper commits once it has computed
+ * the chain's `MinTasksPerWindow` (540) strips, about 40 s at one strip a frame.
+ */
+const FPS = 15;
 
 /** The last frame drawn (number, tick, size) and the SHA-256 of the canvas's pixels, read together. */
 const DRAWN_FRAME = `(async () => {
@@ -72,7 +79,7 @@ describe('helpers: frames composited from three machines, pay split by verified 
       const hex = (w) => Buffer.from(keyring.addFromUri(`//${w.name}`).publicKey).toString('hex');
       const address = (w) => api.createType('AccountId', keyring.addFromUri(`//${w.name}`).publicKey).toString();
 
-      player = await startPlayer(node, '//Alice', dir, ['--candidates', '2', '--encoding', 'raw']);
+      player = await startPlayer(node, '//Alice', dir, ['--candidates', '2', '--encoding', 'raw', '--fps', String(FPS)]);
       const session = player.session;
       const host = await waitFor('a worker to accept the session', async () => workers.find((w) => w.log().includes(`accepted session=${session} `)));
       const backup = await waitFor('a worker to back the session', async () => workers.find((w) => w.log().includes(`backing session=${session} `)));
@@ -94,9 +101,9 @@ describe('helpers: frames composited from three machines, pay split by verified 
       await sleep(300);
       const before = Object.fromEntries(await Promise.all(helpers.map(async (h) => [h.name, await returned(h)])));
       const drawn = await page.evaluate(DRAWN_FRAME);
-      await sleep(1000);
+      // Strips still come back from both after the frame read: it was composited while they helped.
       for (const h of helpers) {
-        assert.ok((await returned(h)) > before[h.name] + 10, `${h.name}'s strips were still in the frames around frame ${drawn.number}`);
+        await waitFor(`${h.name}'s strips still in the frames after frame ${drawn.number}`, async () => (await returned(h)) > before[h.name] + 10, { timeoutMs: 60_000 });
       }
       assert.equal(drawn.encoding, 1, 'raw RGBA frames');
 
@@ -139,7 +146,9 @@ describe('helpers: frames composited from three machines, pay split by verified 
         assert.ok(helpers.some((w) => address(w) === h.helper.toString()));
         const [credited, committed, paidFor] = [h.tasksCredited, h.tasksCommitted, h.tasksPaid].map((x) => x.toBigInt());
         assert.equal(paidFor, credited < committed ? credited : committed, 'paid for the fewer of credited and committed');
-        assert.ok(paidFor >= 540n, `${h.helper}: ${JSON.stringify(h.toHuman())}`);
+        // It committed at least a window; it is paid for what the host had credited by settlement
+        // (credits go out once a window: the last window's strips may not be).
+        assert.ok(committed >= 540n && paidFor > 0n, `${h.helper}: ${JSON.stringify(h.toHuman())}`);
         assert.equal(h.windowsWrong.toNumber(), 0);
         helperTasks += paidFor;
         helperEarned += h.earned.toBigInt();

@@ -11,6 +11,7 @@
 //! what was credited and what it committed.
 
 use crate::metrics::Metrics;
+use pallet_pgt_work::WindowIndex;
 use pgt_compute::{
 	game::GameState,
 	tiles::{composite, TileGrid},
@@ -28,7 +29,10 @@ use pgt_primitives::{
 };
 use std::{
 	collections::{BTreeMap, HashSet},
-	sync::{mpsc, Arc, Mutex},
+	sync::{
+		atomic::{AtomicU32, Ordering},
+		mpsc, Arc, Mutex,
+	},
 	time::Instant,
 };
 
@@ -79,6 +83,8 @@ pub struct FarmHandle {
 	pub helpers: Arc<Mutex<Vec<HelperPeer>>>,
 	/// Tiles used from each helper and not yet credited on chain.
 	pub credits: Arc<Mutex<BTreeMap<AccountId, u32>>>,
+	/// The window in which the helpers were last credited.
+	credited_in: Arc<AtomicU32>,
 }
 
 impl FarmHandle {
@@ -88,6 +94,12 @@ impl FarmHandle {
 			.lock()
 			.map(|mut c| std::mem::take(&mut *c).into_iter().filter(|(_, n)| *n > 0).collect())
 			.unwrap_or_default()
+	}
+
+	/// Whether the helpers are due their credit in window `now` (once a window): the caller
+	/// credits them at once.
+	pub fn credit_due(&self, now: WindowIndex) -> bool {
+		self.credited_in.fetch_max(now, Ordering::Relaxed) < now
 	}
 
 	/// Adds `helper` (its first credit is on chain).
@@ -312,4 +324,20 @@ pub fn compute_task(
 		}
 	}
 	Ok((start, output))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn helpers_are_credited_once_a_window_and_never_for_an_earlier_one() {
+		let farm = FarmHandle::default();
+		assert!(farm.credit_due(7));
+		assert!(!farm.credit_due(7), "once in window 7");
+		assert!(!farm.credit_due(6), "not again for an earlier window");
+		assert!(farm.credit_due(9));
+		assert!(farm.clone().credit_due(10), "a clone shares the record");
+		assert!(!farm.credit_due(10));
+	}
 }

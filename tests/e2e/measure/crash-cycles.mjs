@@ -4,7 +4,8 @@
 // again after a random pause (tests/e2e/lib/crash.mjs, seeded by `CRASH_SEED`, 1). Every cycle
 // checks that no receipt was lost and that pay is rate × billed / 3600 per share; at the end
 // every window committed for the sessions must have been opened and judged honest. Prints one
-// JSON line per cycle and a summary.
+// JSON line per cycle and a summary. Sessions last `SESSION_SECONDS` (75: long enough for a
+// helper to commit a window of its strips before or after its crash).
 //
 // Run: scripts/crash-cycles   (or: cd tests/e2e && node measure/crash-cycles.mjs).
 import { Keyring } from '@polkadot/keyring';
@@ -15,6 +16,7 @@ import { WORKERS, crashCycles, checkCommitments, seededRandom } from '../lib/cra
 
 const CYCLES = Number(process.env.CYCLES ?? 20);
 const SEED = Number(process.env.CRASH_SEED ?? 1);
+const SESSION_SECONDS = Number(process.env.SESSION_SECONDS ?? 75);
 const { node, api } = await startDevChain('crash-cycles', { genesis: { work: { windowLength: 3 } } });
 const dir = tempDir('crash-cycles');
 const workers = await Promise.all(WORKERS.map((n) => startWorker(node, n, dir, ['--helpers', '1'])));
@@ -23,7 +25,7 @@ try {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519' });
   const started = Date.now();
-  const { rows, commitments } = await crashCycles({ node, api, keyring, workers, dir, cycles: CYCLES, random: seededRandom(SEED), log: (r) => console.log(JSON.stringify(r)) });
+  const { rows, commitments } = await crashCycles({ node, api, keyring, workers, dir, cycles: CYCLES, random: seededRandom(SEED), sessionSeconds: SESSION_SECONDS, log: (r) => console.log(JSON.stringify(r)) });
   const judged = await checkCommitments({ api, node, commitments });
   const verdicts = {};
   for (const c of judged) verdicts[c.verdict] = (verdicts[c.verdict] ?? 0) + 1;
@@ -31,6 +33,7 @@ try {
   console.log(JSON.stringify({
     cycles: rows.length, seed: SEED, host_kills: rows.filter((r) => r.killed === 'host').length, failovers: rows.filter((r) => r.failover).length,
     helper_kills: rows.filter((r) => r.killed === 'helper').length, backup_kills: rows.filter((r) => r.killed === 'backup').length, commitments: judged.length, verdicts, paid_plancks: paid.toString(),
+    helpers_paid: rows.reduce((n, r) => n + r.helpers.filter((h) => BigInt(h.tasks_paid) > 0n).length, 0), helper_tasks_paid: rows.reduce((n, r) => n + r.helpers.reduce((m, h) => m + BigInt(h.tasks_paid), 0n), 0n).toString(),
     receipts_lost: 0, minutes: Number(((Date.now() - started) / 60000).toFixed(1)),
   }));
   failed = judged.some((c) => c.verdict !== 'Honest');

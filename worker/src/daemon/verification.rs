@@ -40,13 +40,13 @@ impl Worker {
 			let cut = log.lock().ok().and_then(|mut log| log.take_for_commit(now, self.min_tasks as usize, false));
 			if let Some((window, work)) = cut {
 				let w = self.clone();
-				tokio::spawn(async move {
-					w.clone().commit_window(WindowRecord::seal(session, window, work)).await;
-					// The helpers' tiles of the window, credited as the window is committed.
-					if let Some(farm) = farm {
-						w.credit_helpers(session, &farm).await;
-					}
-				});
+				tokio::spawn(async move { w.commit_window(WindowRecord::seal(session, window, work)).await });
+			}
+			// The helpers' tiles, credited once a window whether or not the host's own work was
+			// enough to commit: what is not yet credited when the session settles is not paid.
+			if let Some(farm) = farm.filter(|f| f.credit_due(now)) {
+				let w = self.clone();
+				tokio::spawn(async move { w.credit_helpers(session, &farm).await });
 			}
 		}
 	}
