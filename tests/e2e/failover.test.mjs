@@ -14,6 +14,7 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { bestNumber, startDevChain, tempDir, waitFor } from './lib/node.mjs';
 import { startWorker, startPlayer, binary, metric } from './lib/procs.mjs';
 import { openPage } from './lib/browser.mjs';
+import { gameOver } from './lib/game.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,14 +31,6 @@ async function failedOver(api, node, session, from) {
     }
     return undefined;
   }, { timeoutMs: 60_000, intervalMs: 1_000 });
-}
-
-/** A worker's "game over" line for `session`: seed, last tick, state hash, applied inputs. */
-async function gameOver(worker, session) {
-  await waitFor(`${worker.name} to log the game`, async () => worker.log().includes('game over session=' + session), { timeoutMs: 90_000 });
-  const line = worker.log().split('\n').find((l) => l.includes('game over session=' + session));
-  const [, seed, tick, state] = line.match(/seed=(\d+) tick=(\d+) state=([0-9a-f]+)/);
-  return { seed, tick, state, inputs: line.match(/inputs="?([0-9:,]*)/)[1] };
 }
 
 describe('failover: the host is killed mid-game, its backup takes over', () => {

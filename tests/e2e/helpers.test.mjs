@@ -17,6 +17,7 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevChain, tempDir, waitFor } from './lib/node.mjs';
 import { startWorker, startPlayer, binary, metric, metricByLabel } from './lib/procs.mjs';
 import { openPage } from './lib/browser.mjs';
+import { DRAWN_FRAME, gameOver } from './lib/game.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,24 +30,6 @@ const WINDOW_BLOCKS = 3;
  * the chain's `MinTasksPerWindow` (540) strips, about 40 s at one strip a frame.
  */
 const FPS = 15;
-
-/** The last frame drawn (number, tick, size) and the SHA-256 of the canvas's pixels, read together. */
-const DRAWN_FRAME = `(async () => {
-  const c = document.getElementById('screen');
-  const frame = { ...window.pgt.lastFrame };
-  const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const d = await crypto.subtle.digest('SHA-256', px);
-  frame.sha256 = Array.from(new Uint8Array(d)).map((b) => b.toString(16).padStart(2, '0')).join('');
-  return frame;
-})()`;
-
-/** The host's "game over" line for `session`: seed and logged inputs. */
-async function gameOver(host, session) {
-  await waitFor('the host to log the game', async () => host.log().includes('game over session=' + session), { timeoutMs: 90_000 });
-  const line = host.log().split('\n').find((l) => l.includes('game over session=' + session));
-  const [, seed] = line.match(/seed=(\d+)/);
-  return { seed, inputs: line.match(/inputs="?([0-9:,]*)/)[1] };
-}
 
 describe('helpers: frames composited from three machines, pay split by verified work', () => {
   let node;

@@ -23,6 +23,7 @@ import { bestNumber, freePort, startDevChain, tempDir, waitFor } from './lib/nod
 import { startDelayRelay } from './lib/delay-relay.mjs';
 import { startWorker, startPlayer, binary, metric } from './lib/procs.mjs';
 import { openPage } from './lib/browser.mjs';
+import { DRAWN_FRAME, gameOver } from './lib/game.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,24 +58,6 @@ const CANVAS_HASH = `(async () => {
   const d = await crypto.subtle.digest('SHA-256', px);
   return Array.from(new Uint8Array(d)).map((b) => b.toString(16).padStart(2, '0')).join('');
 })()`;
-
-/** The last frame drawn (number, tick, size) and the SHA-256 of the canvas's pixels, read together. */
-const DRAWN_FRAME = `(async () => {
-  const c = document.getElementById('screen');
-  const frame = { ...window.pgt.lastFrame };
-  const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const d = await crypto.subtle.digest('SHA-256', px);
-  frame.sha256 = Array.from(new Uint8Array(d)).map((b) => b.toString(16).padStart(2, '0')).join('');
-  return frame;
-})()`;
-
-/** The host's "game over" line for `session`: seed, last tick, state hash, logged inputs. */
-async function gameOver(host, session) {
-  await waitFor('the host to log the game', async () => host.log().includes('game over session=' + session), { timeoutMs: 60_000 });
-  const line = host.log().split('\n').find((l) => l.includes('game over session=' + session));
-  const [, seed, tick, state] = line.match(/seed=(\d+) tick=(\d+) state=([0-9a-f]+)/);
-  return { seed, tick, state, inputs: line.match(/inputs="?([0-9:,]*)/)[1] };
-}
 
 describe('playing a game: pgt-worker hosts, pgt-player shows it in Chromium, the chain bills it', () => {
   let node;
