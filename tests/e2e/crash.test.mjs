@@ -14,6 +14,13 @@ import { startDevChain, tempDir } from './lib/node.mjs';
 import { startWorker } from './lib/procs.mjs';
 import { WORKERS, crashCycles, checkCommitments, seededRandom } from './lib/crash.mjs';
 
+/**
+ * Seconds each session lasts: long enough for the hosts (on two cores shared with another game
+ * test, 15–20 frames a second, two tasks a frame) to commit windows of 540 tasks both before and
+ * after the kill (40 s left the first session's hosts with none).
+ */
+const SESSION_SECONDS = 60;
+
 describe('crash safety: kill -9 and restart a host and a helper mid-session', () => {
   let node;
   let api;
@@ -38,7 +45,7 @@ describe('crash safety: kill -9 and restart a host and a helper mid-session', ()
       const keyring = new Keyring({ type: 'sr25519' });
       const seed = Number(process.env.CRASH_SEED ?? 1);
       const { rows, commitments } = await crashCycles({
-        node, api, keyring, workers, dir, cycles: 2, random: seededRandom(seed), log: (r) => console.log(JSON.stringify(r)),
+        node, api, keyring, workers, dir, cycles: 2, random: seededRandom(seed), sessionSeconds: SESSION_SECONDS, log: (r) => console.log(JSON.stringify(r)),
       });
       assert.equal(rows.length, 2);
       assert.ok(rows[0].failover, 'the first cycle killed the host: the session failed over');

@@ -4,7 +4,7 @@
 // again after a random pause (tests/e2e/lib/crash.mjs, seeded by `CRASH_SEED`, 1). Every cycle
 // checks that no receipt was lost and that pay is rate × billed / 3600 per share; at the end
 // every window committed for the sessions must have been opened and judged honest. Prints one
-// JSON line per cycle and a summary. Sessions last `SESSION_SECONDS` (75: long enough for a
+// JSON line per cycle and a summary. Sessions last `SESSION_SECONDS` (60: long enough for a
 // helper to commit a window of its strips before or after its crash).
 //
 // Run: scripts/crash-cycles   (or: cd tests/e2e && node measure/crash-cycles.mjs).
@@ -16,7 +16,7 @@ import { WORKERS, crashCycles, checkCommitments, seededRandom } from '../lib/cra
 
 const CYCLES = Number(process.env.CYCLES ?? 20);
 const SEED = Number(process.env.CRASH_SEED ?? 1);
-const SESSION_SECONDS = Number(process.env.SESSION_SECONDS ?? 75);
+const SESSION_SECONDS = Number(process.env.SESSION_SECONDS ?? 60);
 const { node, api } = await startDevChain('crash-cycles', { genesis: { work: { windowLength: 3 } } });
 const dir = tempDir('crash-cycles');
 const workers = await Promise.all(WORKERS.map((n) => startWorker(node, n, dir, ['--helpers', '1'])));
