@@ -17,6 +17,7 @@ use pgt_client::{
 	Wait,
 };
 use pgt_primitives::{sessions::SessionId, work::verdict_commitment};
+use polkadot_sdk::sp_core::H256;
 use std::sync::{atomic::Ordering, Arc, Mutex};
 
 impl Worker {
@@ -38,16 +39,22 @@ impl Worker {
 			.unwrap_or_default();
 		for (session, log, farm) in logs {
 			let cut = log.lock().ok().and_then(|mut log| log.take_for_commit(now, self.min_tasks as usize, false));
-			if let Some((window, work)) = cut {
-				let w = self.clone();
-				tokio::spawn(async move { w.commit_window(WindowRecord::seal(session, window, work)).await });
-			}
 			// The helpers' tiles, credited once a window whether or not the host's own work was
-			// enough to commit: what is not yet credited when the session settles is not paid.
-			if let Some(farm) = farm.filter(|f| f.credit_due(now)) {
-				let w = self.clone();
-				tokio::spawn(async move { w.credit_helpers(session, &farm).await });
+			// enough to commit (what is not yet credited when the session settles is not paid),
+			// after the commitment: it has a deadline (the window after its own), credits do not.
+			let credit = farm.filter(|f| f.credit_due(now));
+			if cut.is_none() && credit.is_none() {
+				continue;
 			}
+			let w = self.clone();
+			tokio::spawn(async move {
+				if let Some((window, work)) = cut {
+					w.clone().commit_window(WindowRecord::seal(session, window, work)).await;
+				}
+				if let Some(farm) = credit {
+					w.credit_helpers(session, &farm).await;
+				}
+			});
 		}
 	}
 
@@ -61,18 +68,42 @@ impl Worker {
 		}
 	}
 
-	/// Keeps `record` on disk, then commits its root.
+	/// Keeps `record` on disk, then commits its root. A commitment included too late for its
+	/// window (the chain takes the current and the previous one; a busy node or machine can
+	/// delay it past that) is made again once for the chain's current window, unless this
+	/// session already keeps a record for that one: the work is the same, and the session pays a
+	/// commitment whatever window it names.
 	pub(super) async fn commit_window(self: Arc<Self>, record: WindowRecord) {
-		let (session, window, count) = (record.session, record.window, record.task_count());
 		let sealed = tokio::task::spawn_blocking(move || {
 			let root = record.root();
 			(record, root)
 		})
 		.await;
-		let Ok((record, root)) = sealed else { return };
-		if let Err(e) = self.host.store.save_window(&record) {
+		let Ok((mut record, root)) = sealed else { return };
+		if let Err(late) = self.commit_sealed(&record, root).await {
+			let now = self.window_of(self.best.load(Ordering::Relaxed));
+			// Never over a record this session already keeps for that window (its last one).
+			let free = matches!(self.host.store.window(record.session, now), Ok(None));
+			if now > late && free {
+				tracing::info!(
+					session = record.session,
+					window = late,
+					now,
+					"committing the window's work to the current window"
+				);
+				record.window = now;
+				let _ = self.commit_sealed(&record, root).await;
+			}
+		}
+	}
+
+	/// Keeps `record` on disk and commits `root` for its window; `Err(window)` when the chain
+	/// refused it as too late for that window.
+	async fn commit_sealed(&self, record: &WindowRecord, root: H256) -> Result<(), WindowIndex> {
+		let (session, window, count) = (record.session, record.window, record.task_count());
+		if let Err(e) = self.host.store.save_window(record) {
 			tracing::error!(session, window, error = format!("{e:#}"), "cannot keep the window; not committing it");
-			return;
+			return Ok(());
 		}
 		let call = calls::commit_work(session, window, root, count);
 		match self.chain.submit(&call, &self.signer, Wait::InBlock).await {
@@ -93,10 +124,15 @@ impl Worker {
 				}
 			},
 			Err(e) => {
-				tracing::warn!(session, window, error = format!("{e:#}"), "committing the window failed");
+				let error = format!("{e:#}");
+				tracing::warn!(session, window, error, "committing the window failed");
 				let _ = self.host.store.forget_window(session, window, None);
+				if error.contains("WrongWindow") {
+					return Err(window);
+				}
 			},
 		}
+		Ok(())
 	}
 
 	/// At a new best block: does whatever the chain asks of this worker, one pass at a time.
