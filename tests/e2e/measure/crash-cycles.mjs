@@ -17,7 +17,9 @@ import { WORKERS, crashCycles, checkCommitments, seededRandom } from '../lib/cra
 const CYCLES = Number(process.env.CYCLES ?? 20);
 const SEED = Number(process.env.CRASH_SEED ?? 1);
 const SESSION_SECONDS = Number(process.env.SESSION_SECONDS ?? 60);
-const { node, api } = await startDevChain('crash-cycles', { genesis: { work: { windowLength: 3 } } });
+// Archive state: the audits are checked from every cycle's events at the end, 40 minutes of
+// blocks later (the default pruning keeps 256 blocks' state: 25 minutes).
+const { node, api } = await startDevChain('crash-cycles', { genesis: { work: { windowLength: 3 } }, extraArgs: ['--state-pruning', 'archive'] });
 const dir = tempDir('crash-cycles');
 const workers = await Promise.all(WORKERS.map((n) => startWorker(node, n, dir, ['--helpers', '1'])));
 let failed = false;
