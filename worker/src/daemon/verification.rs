@@ -68,10 +68,11 @@ impl Worker {
 		}
 	}
 
-	/// Keeps `record` on disk, then commits its root. A commitment included too late for its
-	/// window (the chain takes the current and the previous one; a busy node or machine can
-	/// delay it past that) is made again once for the chain's current window, unless this
-	/// session already keeps a record for that one: the work is the same, and the session pays a
+	/// Keeps `record` on disk, then commits its root. Work whose window is taken — a commitment
+	/// included too late for its window (the chain takes the current and the previous one; a
+	/// busy node or machine can delay it past that), or a window an earlier late commitment
+	/// already moved into — is committed once more for the chain's current window, unless this
+	/// session keeps a record for that one too: the work is the same, and the session pays a
 	/// commitment whatever window it names.
 	pub(super) async fn commit_window(self: Arc<Self>, record: WindowRecord) {
 		let sealed = tokio::task::spawn_blocking(move || {
@@ -82,9 +83,7 @@ impl Worker {
 		let Ok((mut record, root)) = sealed else { return };
 		if let Err(late) = self.commit_sealed(&record, root).await {
 			let now = self.window_of(self.best.load(Ordering::Relaxed));
-			// Never over a record this session already keeps for that window (its last one).
-			let free = matches!(self.host.store.window(record.session, now), Ok(None));
-			if now > late && free {
+			if now > late {
 				tracing::info!(
 					session = record.session,
 					window = late,
@@ -97,10 +96,14 @@ impl Worker {
 		}
 	}
 
-	/// Keeps `record` on disk and commits `root` for its window; `Err(window)` when the chain
-	/// refused it as too late for that window.
+	/// Keeps `record` on disk and commits `root` for its window; `Err(window)` when that window is
+	/// taken: the store keeps another record for it (a commitment still to be opened, never
+	/// overwritten), or the chain refused it as too late or already committed.
 	async fn commit_sealed(&self, record: &WindowRecord, root: H256) -> Result<(), WindowIndex> {
 		let (session, window, count) = (record.session, record.window, record.task_count());
+		if !matches!(self.host.store.window(session, window), Ok(None)) {
+			return Err(window);
+		}
 		if let Err(e) = self.host.store.save_window(record) {
 			tracing::error!(session, window, error = format!("{e:#}"), "cannot keep the window; not committing it");
 			return Ok(());
@@ -127,7 +130,7 @@ impl Worker {
 				let error = format!("{e:#}");
 				tracing::warn!(session, window, error, "committing the window failed");
 				let _ = self.host.store.forget_window(session, window, None);
-				if error.contains("WrongWindow") {
+				if error.contains("WrongWindow") || error.contains("AlreadyCommitted") {
 					return Err(window);
 				}
 			},
