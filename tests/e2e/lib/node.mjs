@@ -218,8 +218,9 @@ function merge(a, b) {
 
 /**
  * Starts `pgt-node --dev` as `name` (with `genesis` merged into the dev chain's genesis, when
- * given: Alice still validates alone; `extraArgs` after the chain's), waits for `finalized` finalized blocks and connects a
- * client. On failure the node is stopped and the error carries the end of its log.
+ * given: Alice still validates alone; `extraArgs` after the chain's), waits for `finalized`
+ * finalized blocks and connects a client. On failure the node is stopped and the error carries
+ * the end of its log.
  */
 export async function startDevChain(name, { finalized = 1, genesis, extraArgs = [] } = {}) {
   const args = [...(genesis
