@@ -1,6 +1,7 @@
 //! Command-line interface of `pgt-node`.
 
 use polkadot_sdk::sc_cli;
+use std::path::PathBuf;
 
 /// Subcommands besides running the node.
 #[derive(Debug, clap::Subcommand)]
@@ -49,4 +50,10 @@ pub struct Cli {
 	/// Options of a running node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Directory where the runtime, once compiled to machine code, is kept for the next start
+	/// (wasmtime's cache, keyed by the runtime's hash; nodes on one machine may share it).
+	/// `<base-path>/wasm-cache` when not given.
+	#[arg(long, value_name = "DIR", global = true)]
+	pub wasm_cache: Option<PathBuf>,
 }

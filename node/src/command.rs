@@ -8,8 +8,9 @@ use crate::{
 use pgt_runtime::opaque::Block;
 use polkadot_sdk::{
 	sc_cli::{self, SubstrateCli},
-	sc_service::PartialComponents,
+	sc_service::{Configuration, PartialComponents},
 };
+use std::path::PathBuf;
 
 impl SubstrateCli for Cli {
 	fn impl_name() -> String {
@@ -47,6 +48,13 @@ impl SubstrateCli for Cli {
 	}
 }
 
+impl Cli {
+	/// Where compiled runtimes are kept between starts: `--wasm-cache`, else `<base-path>/wasm-cache`.
+	fn wasm_cache(&self, config: &Configuration) -> PathBuf {
+		self.wasm_cache.clone().unwrap_or_else(|| config.base_path.path().join("wasm-cache"))
+	}
+}
+
 /// Parses the command line and runs what it asks for.
 pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
@@ -65,28 +73,32 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, import_queue, .. } =
+					service::new_partial(&config, &cli.wasm_cache(&config))?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, &cli.wasm_cache(&config))?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
 		},
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, &cli.wasm_cache(&config))?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
 		},
 		Some(Subcommand::ImportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, import_queue, .. } =
+					service::new_partial(&config, &cli.wasm_cache(&config))?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
@@ -97,7 +109,8 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Revert(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, backend, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, backend, .. } =
+					service::new_partial(&config, &cli.wasm_cache(&config))?;
 				let aux_revert = Box::new(|client, _, blocks| {
 					polkadot_sdk::sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
@@ -111,9 +124,10 @@ pub fn run() -> sc_cli::Result<()> {
 		},
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
-			runner.run_node_until_exit(
-				|config| async move { service::new_full_any(config).map_err(sc_cli::Error::Service) },
-			)
+			runner.run_node_until_exit(|config| async move {
+				let wasm_cache = cli.wasm_cache(&config);
+				service::new_full_any(config, &wasm_cache).map_err(sc_cli::Error::Service)
+			})
 		},
 	}
 }

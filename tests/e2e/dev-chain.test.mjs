@@ -18,7 +18,7 @@ describe('pgt-node --dev', () => {
 
   before(async () => {
     await cryptoWaitReady();
-    ({ node, api } = await startDevChain('dev', { finalized: 2 }));
+    ({ node, api } = await startDevChain('dev', { finalized: 2, builtin: true }));
     keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     alice = keyring.addFromUri('//Alice');
     bob = keyring.addFromUri('//Bob');

@@ -1,9 +1,10 @@
-// Four validators of `--chain local` on loopback, each its own process and base path:
-// blocks are produced and finalized; with one validator killed finality goes on (3 of 4 is a
-// GRANDPA supermajority); restarted on its old base path, it catches up with the others.
+// Four validators of `--chain local` (its raw spec, exported once: lib/node.mjs rawSpec) on
+// loopback, each its own process and base path: blocks are produced and finalized; with one
+// validator killed finality goes on (3 of 4 is a GRANDPA supermajority); restarted on its old
+// base path, it catches up with the others.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestNumber, connect, finalizedNumber, rpc, startNode, tempDir, waitFor } from './lib/node.mjs';
+import { bestNumber, connect, finalizedNumber, rawSpec, rpc, startNode, tempDir, waitFor } from './lib/node.mjs';
 
 const VALIDATORS = ['alice', 'bob', 'charlie', 'dave'];
 
@@ -13,7 +14,7 @@ describe('four validators on --chain local', () => {
   let bootnode;
 
   const logs = () => Object.values(nodes).map((n) => `--- ${n.name} ---\n${n.tail(15)}`).join('\n');
-  const validatorArgs = (name) => ['--chain', 'local', `--${name}`, '--validator', ...(bootnode ? ['--bootnodes', bootnode] : [])];
+  const validatorArgs = (name) => ['--chain', rawSpec('local'), `--${name}`, '--validator', ...(bootnode ? ['--bootnodes', bootnode] : [])];
 
   before(async () => {
     nodes.alice = await startNode({ name: 'alice', dir, args: validatorArgs('alice') });

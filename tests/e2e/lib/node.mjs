@@ -4,7 +4,7 @@
 // output goes to a log file that is printed when a test fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, createWriteStream, readFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, createWriteStream, readFileSync, existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,21 @@ export function nodeBinary() {
     throw new Error(`pgt-node not found at ${bin}: build it with scripts/test or set PGT_NODE_BIN`);
   }
   return bin;
+}
+
+/**
+ * Folder shared by every test node on this machine (PGT_E2E_CACHE, else one under the system's
+ * temporary folder): the runtime compiled to machine code (`--wasm-cache`) and raw chain specs
+ * (`rawSpec`). Compiling the runtime costs about 6.5 CPU-seconds, and a node started from a
+ * built-in or patched spec compiles it twice more to build its genesis: eight nodes starting at
+ * once on the 2-core CI machine took over two minutes to answer RPC. Entries are keyed by what
+ * they were made from (the runtime's hash; the node binary and the patch), so a stale one is
+ * never used.
+ */
+export function sharedCache() {
+  const dir = process.env.PGT_E2E_CACHE ?? join(tmpdir(), 'pgt-e2e-cache');
+  mkdirSync(join(dir, 'specs'), { recursive: true });
+  return dir;
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -77,6 +92,7 @@ export async function startNode({ name, args = [], basePath, dir, nodeKey }) {
     '--no-telemetry',
     '--no-mdns',
     '--rpc-cors', 'all',
+    '--wasm-cache', join(sharedCache(), 'wasm'),
     // A fixed network key per node name: validators must have one, and a restarted node keeps
     // its peer id.
     '--node-key', nodeKey ?? createHash('sha256').update(`pgt-e2e/${name}`).digest('hex'),
@@ -140,7 +156,7 @@ export async function startNode({ name, args = [], basePath, dir, nodeKey }) {
     node.rpcUrl = `ws://127.0.0.1:${port}`;
     node.prometheusPort = Number(bound(/Prometheus exporter started at 127\.0\.0\.1:(\d+)/) ?? node.prometheusPort);
     return (await rpc(node, 'system_health', [])) !== undefined;
-  }, { timeoutMs: 120_000 });
+  }, { timeoutMs: 180_000 });
   early.catch(() => {}); // a later exit is the test's business, not startup's
   try {
     await Promise.race([up, early]);
@@ -190,22 +206,39 @@ export async function connect(node) {
 
 /** The dev chain spec as `pgt-node build-spec --chain dev` exports it (parsed JSON). */
 export function devSpec() {
-  const exported = spawnSync(nodeBinary(), ['build-spec', '--chain', 'dev', '--disable-default-bootnode'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return JSON.parse(buildSpec(['--chain', 'dev']));
+}
+
+/** What `pgt-node build-spec args` prints (the spec's JSON text). */
+function buildSpec(args) {
+  const exported = spawnSync(nodeBinary(), ['build-spec', ...args, '--disable-default-bootnode'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (exported.status !== 0) throw new Error(`pgt-node build-spec failed (status ${exported.status}): ${exported.stderr}`);
-  return JSON.parse(exported.stdout);
+  return exported.stdout;
 }
 
 /**
- * The dev chain spec exported by `pgt-node build-spec`, with `patch` merged into its genesis
- * (e.g. `{ work: { windowLength: 3 } }`), written to a file in `dir`; returns the file's path.
+ * A raw chain spec (genesis storage already built) of the built-in chain `chain` ('dev' or
+ * 'local') with `patch` merged into its genesis (e.g. `{ work: { windowLength: 3 } }`); returns
+ * its path. Made once per node binary and patch, in `sharedCache()`: a node started from it
+ * does not build its genesis itself.
  */
-export function devSpecWith(patch, dir) {
-  const spec = devSpec();
+export function rawSpec(chain, patch = {}) {
+  const bin = nodeBinary();
+  const { size, mtimeMs } = statSync(bin);
+  const key = createHash('sha256').update(JSON.stringify([bin, size, mtimeMs, chain, patch])).digest('hex').slice(0, 32);
+  const file = join(sharedCache(), 'specs', `${chain}-${key}.json`);
+  if (existsSync(file)) return file;
+  const spec = JSON.parse(buildSpec(['--chain', chain]));
   const genesis = spec.genesis.runtimeGenesis;
-  const key = genesis.config ? 'config' : 'patch';
-  genesis[key] = merge(genesis[key] ?? {}, patch);
-  const file = join(dir, 'dev-patched.json');
-  writeFileSync(file, JSON.stringify(spec));
+  const field = genesis.config ? 'config' : 'patch';
+  genesis[field] = merge(genesis[field] ?? {}, patch);
+  const dir = tempDir(`${chain}-spec`);
+  const plain = join(dir, 'plain.json');
+  writeFileSync(plain, JSON.stringify(spec));
+  // Written beside and renamed into place: another test file may be making the same one.
+  const partial = join(dir, 'raw.json');
+  writeFileSync(partial, buildSpec(['--chain', plain, '--raw']));
+  renameSync(partial, file);
   return file;
 }
 
@@ -217,15 +250,14 @@ function merge(a, b) {
 }
 
 /**
- * Starts `pgt-node --dev` as `name` (with `genesis` merged into the dev chain's genesis, when
- * given: Alice still validates alone; `extraArgs` after the chain's), waits for `finalized`
- * finalized blocks and connects a client. On failure the node is stopped and the error carries
- * the end of its log.
+ * Starts `pgt-node --dev` as `name` on the dev chain's raw spec (with `genesis` merged into the
+ * dev chain's genesis, when given: Alice still validates alone; `builtin`: on the node's own
+ * built-in dev spec instead; `extraArgs` after the chain's), waits for `finalized` finalized
+ * blocks and connects a client. On failure the node is stopped and the error carries the end of
+ * its log.
  */
-export async function startDevChain(name, { finalized = 1, genesis, extraArgs = [] } = {}) {
-  const args = [...(genesis
-    ? ['--chain', devSpecWith(genesis, tempDir(`${name}-spec`)), '--alice', '--force-authoring']
-    : ['--dev']), ...extraArgs];
+export async function startDevChain(name, { finalized = 1, genesis, builtin = false, extraArgs = [] } = {}) {
+  const args = ['--dev', ...(builtin ? [] : ['--chain', rawSpec('dev', genesis)]), ...extraArgs];
   const node = await startNode({ name, args });
   try {
     const what = finalized === 1 ? 'a finalized block' : `${finalized} finalized blocks`;
