@@ -108,6 +108,16 @@ pub struct AccountBalance {
 	pub flags: u128,
 }
 
+/// A JSON-RPC client of the node at `url` (`ws://` or `wss://`).
+pub async fn rpc_client(url: &str) -> Result<subxt::rpcs::RpcClient> {
+	if url.starts_with("ws://") {
+		subxt::rpcs::RpcClient::from_insecure_url(url).await
+	} else {
+		subxt::rpcs::RpcClient::from_url(url).await
+	}
+	.with_context(|| format!("cannot connect to the node at {url}"))
+}
+
 /// A connection to a node.
 pub struct Chain {
 	api: OnlineClient<PolkadotConfig>,
@@ -120,12 +130,7 @@ pub struct Chain {
 impl Chain {
 	/// Connects to the node at `url` (`ws://` or `wss://`).
 	pub async fn connect(url: &str) -> Result<Chain> {
-		let rpc = if url.starts_with("ws://") {
-			subxt::rpcs::RpcClient::from_insecure_url(url).await
-		} else {
-			subxt::rpcs::RpcClient::from_url(url).await
-		}
-		.with_context(|| format!("cannot connect to the node at {url}"))?;
+		let rpc = rpc_client(url).await?;
 		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
 			.await
 			.with_context(|| format!("cannot read the chain from the node at {url}"))?;

@@ -9,10 +9,24 @@
 
 use pgt_primitives::{DECIMALS, SS58_PREFIX, TOKEN_SYMBOL};
 use pgt_runtime::{genesis_config_presets, WASM_BINARY};
-use polkadot_sdk::{sc_chain_spec::Properties, sc_service::ChainType};
+use polkadot_sdk::{
+	sc_chain_spec::{ChainSpecExtension, Properties},
+	sc_service::ChainType,
+	sc_sync_state_rpc::LightSyncStateExtension,
+};
 
-/// The chain specification type of `pgt-node` (no extensions).
-pub type ChainSpec = polkadot_sdk::sc_service::GenericChainSpec;
+/// What a `pgt-node` chain spec carries besides its genesis.
+#[derive(Default, Clone, serde::Serialize, serde::Deserialize, ChainSpecExtension)]
+#[serde(rename_all = "camelCase")]
+pub struct Extensions {
+	/// A checkpoint a light client may start from instead of genesis (the finalized header, BABE's
+	/// epochs and GRANDPA's authority set): empty in the built-in specs, filled in by the node's
+	/// `sync_state_genSyncSpec`.
+	pub light_sync_state: LightSyncStateExtension,
+}
+
+/// The chain specification type of `pgt-node`.
+pub type ChainSpec = polkadot_sdk::sc_service::GenericChainSpec<Extensions>;
 
 /// Chain properties every wallet reads: `tokenSymbol`, `tokenDecimals`, `ss58Format`.
 pub fn properties() -> Properties {
@@ -28,7 +42,7 @@ fn wasm() -> Result<&'static [u8], String> {
 }
 
 fn chain_spec(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
+	Ok(ChainSpec::builder(wasm()?, Extensions::default())
 		.with_name(name)
 		.with_id(id)
 		.with_protocol_id("pgt")

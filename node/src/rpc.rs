@@ -1,6 +1,7 @@
 //! The node's JSON-RPC beyond what `sc-service` always serves (`system_*`, `chain_*`,
 //! `state_*`, `author_*`, `chainHead_v1_*`, …): account nonces (`system_accountNextIndex`),
-//! fee queries (`payment_*`), BABE (`babe_epochAuthorship`) and GRANDPA (`grandpa_*`).
+//! fee queries (`payment_*`), BABE (`babe_epochAuthorship`), GRANDPA (`grandpa_*`) and the
+//! chain spec with a light-client checkpoint (`sync_state_genSyncSpec`).
 //! All are standard methods that Polkadot.js and subxt know; there are no custom ones.
 
 use jsonrpsee::RpcModule;
@@ -9,11 +10,14 @@ use pgt_runtime::opaque::Block;
 use polkadot_sdk::{
 	frame_system_rpc_runtime_api::AccountNonceApi,
 	pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer},
+	sc_chain_spec::ChainSpec,
+	sc_client_api::AuxStore,
 	sc_consensus_babe::BabeWorkerHandle,
 	sc_consensus_babe_rpc::{Babe, BabeApiServer},
 	sc_consensus_grandpa::{FinalityProofProvider, GrandpaJustificationStream, SharedAuthoritySet, SharedVoterState},
 	sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer},
 	sc_rpc::SubscriptionTaskExecutor,
+	sc_sync_state_rpc::{SyncState, SyncStateApiServer},
 	sc_transaction_pool_api::TransactionPool,
 	sp_api::ProvideRuntimeApi,
 	sp_block_builder::BlockBuilder,
@@ -55,6 +59,8 @@ pub struct FullDeps<C, P, SC, B> {
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// The chain spec the node runs, which `sync_state_genSyncSpec` returns with a checkpoint.
+	pub chain_spec: Box<dyn ChainSpec>,
 	/// BABE.
 	pub babe: BabeDeps<SC>,
 	/// GRANDPA.
@@ -69,6 +75,7 @@ where
 	C: ProvideRuntimeApi<Block>
 		+ HeaderBackend<Block>
 		+ HeaderMetadata<Block, Error = BlockChainError>
+		+ AuxStore
 		+ Send
 		+ Sync
 		+ 'static,
@@ -81,9 +88,18 @@ where
 	B: polkadot_sdk::sc_client_api::Backend<Block> + Send + Sync + 'static,
 	B::State: polkadot_sdk::sc_client_api::StateBackend<polkadot_sdk::sp_runtime::traits::HashingFor<Block>>,
 {
-	let FullDeps { client, pool, babe, grandpa } = deps;
+	let FullDeps { client, pool, chain_spec, babe, grandpa } = deps;
 	let mut module = RpcModule::new(());
 
+	module.merge(
+		SyncState::new(
+			chain_spec,
+			client.clone(),
+			grandpa.shared_authority_set.clone(),
+			babe.babe_worker_handle.clone(),
+		)?
+		.into_rpc(),
+	)?;
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(Babe::new(client, babe.babe_worker_handle, babe.keystore, babe.select_chain).into_rpc())?;

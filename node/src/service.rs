@@ -283,11 +283,13 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		let shared_voter_state = shared_voter_state.clone();
 		let finality_provider =
 			grandpa::FinalityProofProvider::new_for_service(backend.clone(), Some(shared_authority_set.clone()));
+		let chain_spec = config.chain_spec.cloned_box();
 
 		Box::new(move |subscription_executor| {
 			let deps = rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
+				chain_spec: chain_spec.cloned_box(),
 				babe: rpc::BabeDeps {
 					keystore: keystore.clone(),
 					babe_worker_handle: babe_worker_handle.clone(),

@@ -1,10 +1,20 @@
 // Four validators of `--chain local` (its raw spec, exported once: lib/node.mjs rawSpec) on
 // loopback, each its own process and base path: blocks are produced and finalized; with one
 // validator killed finality goes on (3 of 4 is a GRANDPA supermajority); restarted on its old
-// base path, it catches up with the others.
+// base path, it catches up with the others. `pgt-wallet balance --verify` proves Alice's balance
+// against a block three or four of them signed as final, and refuses what a lying RPC proxy in
+// front of a real validator makes up (a balance, a header's state root, a signature).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { bestNumber, connect, finalizedNumber, rawSpec, rpc, startNode, tempDir, waitFor } from './lib/node.mjs';
+import { binary } from './lib/procs.mjs';
+import { startLyingProxy, replaceBytes, u128Le } from './lib/lying-proxy.mjs';
 
 const VALIDATORS = ['alice', 'bob', 'charlie', 'dave'];
 
@@ -107,4 +117,111 @@ describe('four validators on --chain local', () => {
     }
     assert.ok((await bestNumber(nodes.dave)) >= target);
   });
+
+  /** `pgt-wallet args` against `url`; resolves to { code, stdout, stderr }. */
+  async function wallet(url, args) {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(binary('pgt-wallet'), ['--url', url, ...args], { timeout: 120_000 });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  test('pgt-wallet balance --verify proves a balance against GRANDPA finality and refuses a lying node', async () => {
+    await cryptoWaitReady();
+    const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+    const spec = rawSpec('local');
+    const verify = ['balance', '--account', alice.address, '--verify', '--chain-spec', spec, '--json'];
+
+    // Honest node: the proven balance is the node's, at a block it finalized.
+    const honest = await wallet(nodes.alice.rpcUrl, verify);
+    assert.equal(honest.code, 0, honest.stderr);
+    const proven = JSON.parse(honest.stdout);
+    assert.equal(proven.at.verified, true);
+    assert.equal(proven.at.authorities, 4);
+    assert.ok(proven.at.signed >= 3, `a justification needs 3 of 4 precommits: ${honest.stdout}`);
+    const api = await connect(nodes.alice);
+    let real;
+    try {
+      const account = await (await api.at(proven.at.hash)).query.system.account(alice.address);
+      real = { free: account.data.free.toString(), reserved: account.data.reserved.toString() };
+      assert.equal((await api.rpc.chain.getHeader(proven.at.hash)).number.toNumber(), proven.at.number);
+    } finally {
+      await api.disconnect();
+    }
+    assert.deepEqual({ free: proven.free, reserved: proven.reserved }, real);
+    const text = await wallet(nodes.alice.rpcUrl, verify.filter((a) => a !== '--json'));
+    assert.match(text.stdout, /PGT free, .* PGT reserved .* at #\d+ \(finalized, [34] of 4 authorities signed\)/);
+
+    // A proxy that reports a balance a thousand times Alice's, in plain reads and in proofs.
+    const fake = (BigInt(real.free) * 1000n).toString();
+    const proxy = await startLyingProxy(nodes.bob, {
+      state_getStorage: (result) => replaceBytes(result, u128Le(real.free), u128Le(fake)),
+      state_getReadProof: (result) => ({ ...result, proof: result.proof.map((node) => replaceBytes(node, u128Le(real.free), u128Le(fake))) }),
+    });
+    try {
+      // Believed, the lie works (what the proxy does is real) …
+      const believed = await wallet(proxy.url, ['balance', '--account', alice.address, '--json']);
+      assert.equal(believed.code, 0, believed.stderr);
+      assert.equal(JSON.parse(believed.stdout).free, fake);
+      // … proven, it does not.
+      const lied = await wallet(proxy.url, verify);
+      assert.notEqual(lied.code, 0, `--verify must refuse the altered proof: ${lied.stdout}`);
+      assert.match(lied.stderr, /storage proof does not match the state root/);
+      assert.ok(proxy.told.state_getReadProof >= 1);
+
+      // A header whose state root is the proxy's own: it no longer hashes to the finalized block.
+      proxy.lies = { chain_getHeader: (header) => ({ ...header, stateRoot: `0x${'11'.repeat(32)}` }) };
+      const header = await wallet(proxy.url, verify);
+      assert.notEqual(header.code, 0, header.stdout);
+      assert.match(header.stderr, /does not hash to the block it names/);
+
+      // A justification with one precommit's signature changed (PGT nodes cannot answer
+      // grandpa_proveFinality before a first authority set change, so the wallet takes the next
+      // justification the node's voter sends; both are changed here).
+      proxy.lies = {
+        grandpa_proveFinality: (proof) => flipByte(proof, 32 + 2 + SIGNATURE_AT),
+        grandpa_justifications: (justification) => flipByte(justification, SIGNATURE_AT),
+      };
+      const forged = await wallet(proxy.url, verify);
+      assert.notEqual(forged.code, 0, forged.stdout);
+      assert.match(forged.stderr, /not signed by two thirds of authority set 0/);
+      assert.ok(proxy.told.grandpa_justifications >= 1);
+    } finally {
+      await proxy.close();
+    }
+
+    // The node's own spec with a checkpoint at its finalized block (what a light client starts
+    // from) is a trust root too: its lightSyncState's authority set verifies the same way.
+    const synced = await rpc(nodes.charlie, 'sync_state_genSyncSpec', [true]);
+    assert.ok(synced.lightSyncState?.grandpaAuthoritySet, 'sync_state_genSyncSpec gives a checkpoint');
+    const checkpoint = join(tempDir('sync-spec'), 'sync.json');
+    writeFileSync(checkpoint, JSON.stringify(synced));
+    const fromCheckpoint = await wallet(nodes.alice.rpcUrl, ['balance', '--account', alice.address, '--verify', '--chain-spec', checkpoint, '--json']);
+    assert.equal(fromCheckpoint.code, 0, fromCheckpoint.stderr);
+    assert.equal(JSON.parse(fromCheckpoint.stdout).at.verified, true);
+
+    // Another chain's spec (the dev chain: same Alice, another genesis) is refused up front.
+    const other = await wallet(nodes.alice.rpcUrl, ['balance', '--account', alice.address, '--verify', '--chain-spec', rawSpec('dev'), '--json']);
+    assert.notEqual(other.code, 0, other.stdout);
+    assert.match(other.stderr, /serves another chain than the chain spec/);
+  });
 });
+
+/**
+ * Where a byte of the first precommit's signature is in an encoded GRANDPA justification: round
+ * (8), the commit's target hash and number (36), the precommits' compact count (1), the first
+ * precommit's target hash and number (36), then its 64-byte signature. In an encoded
+ * `FinalityProof` the justification comes after the block hash (32) and its compact length (2
+ * bytes for 64..16383).
+ */
+const SIGNATURE_AT = 8 + 36 + 1 + 36 + 10;
+
+/** `hex` (0x…) with the byte at `at` flipped. */
+function flipByte(hex, at) {
+  const bytes = Buffer.from(hex.slice(2), 'hex');
+  bytes[at] ^= 0xff;
+  return `0x${bytes.toString('hex')}`;
+}
+

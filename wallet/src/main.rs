@@ -2,12 +2,14 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use codec::Decode;
+use pgt_client::{chain::AccountBalance, CsuRecord};
 use pgt_wallet::{
 	amount,
 	chain::Chain,
 	export,
 	keys::{Address, Keys},
-	prover,
+	proven, prover,
 	scan::{OwnedNote, Scanner},
 	transaction::{build, ChainContext, Payment, TransactCall},
 };
@@ -24,6 +26,10 @@ struct Cli {
 	/// File holding the wallet's BIP-39 mnemonic (else PGT_WALLET_MNEMONIC).
 	#[arg(long, global = true, env = "PGT_WALLET_MNEMONIC_FILE")]
 	mnemonic_file: Option<PathBuf>,
+	/// The chain's raw chain spec, what `--verify` trusts: its genesis and GRANDPA authorities
+	/// (`pgt-node export-chain-spec --chain <chain> --raw`, or the node's `sync_state_genSyncSpec`).
+	#[arg(long, global = true, env = "PGT_CHAIN_SPEC")]
+	chain_spec: Option<PathBuf>,
 	#[command(subcommand)]
 	command: Command,
 }
@@ -34,11 +40,30 @@ enum Command {
 	New,
 	/// Prints this wallet's shielded address (what others pay to).
 	Address,
-	/// Scans the chain and shows the shielded balance and unspent notes.
+	/// Scans the chain and shows the shielded balance and unspent notes; with `--account`, the
+	/// public balance of that account instead.
 	Balance {
 		/// Print JSON instead of text.
 		#[arg(long)]
 		json: bool,
+		/// A public account (SS58 or 0x hex) whose balance to show.
+		#[arg(long)]
+		account: Option<String>,
+		/// Prove the account's balance against a block the GRANDPA authorities of `--chain-spec`
+		/// finalized (a storage proof under its state root), instead of believing the node.
+		#[arg(long, requires = "account")]
+		verify: bool,
+	},
+	/// Shows the CSU record of a settled session (what was served, billed, paid and burned).
+	Csu {
+		/// The session's id.
+		session: u64,
+		/// Print JSON instead of text.
+		#[arg(long)]
+		json: bool,
+		/// Prove the record against a block the GRANDPA authorities of `--chain-spec` finalized.
+		#[arg(long)]
+		verify: bool,
 	},
 	/// Moves PGT from the signer's public account into this wallet.
 	Shield {
@@ -117,6 +142,72 @@ fn account(s: &str) -> Result<[u8; 32]> {
 	Ok(AccountId32::from_str(s).map_err(|e| anyhow::anyhow!("not an SS58 account: {e:?}"))?.0)
 }
 
+/// The value at storage `key` at the node's latest finalized block: proven against the GRANDPA
+/// authorities of `--chain-spec` when `verify`, else as the node says.
+async fn read(cli: &Cli, key: &[u8], verify: bool) -> Result<(Option<Vec<u8>>, proven::At)> {
+	if !verify {
+		return proven::believe(&cli.url, key).await;
+	}
+	let path = cli.chain_spec.as_ref().context(
+		"--verify needs --chain-spec: the raw chain spec whose authorities it trusts \
+		 (pgt-node export-chain-spec --chain <chain> --raw)",
+	)?;
+	let spec = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+	let spec = serde_json::from_str(&spec).with_context(|| format!("{} is not JSON", path.display()))?;
+	let verifier = proven::Verifier::connect(&cli.url, proven::Checkpoint::from_spec(&spec)?).await?;
+	let block = verifier.finalized().await?;
+	let value = verifier.storage(&block, key).await?;
+	Ok((value, proven::At::Proven(block)))
+}
+
+/// Prints a CSU record.
+fn print_csu(session: u64, csu: &CsuRecord, at: &proven::At, json: bool) {
+	if json {
+		let shares: Vec<_> = csu
+			.shares
+			.iter()
+			.map(|s| {
+				serde_json::json!({ "contributor": AccountId32(s.contributor).to_string(),
+					"seconds_billed": s.seconds_billed, "seconds_forfeited": s.seconds_forfeited, "paid": s.paid.to_string() })
+			})
+			.collect();
+		let helpers: Vec<_> = csu
+			.helpers
+			.iter()
+			.map(|h| serde_json::json!({ "helper": AccountId32(h.helper).to_string(), "earned": h.earned.to_string() }))
+			.collect();
+		println!(
+			"{}",
+			serde_json::json!({ "session": session, "player": AccountId32(csu.player).to_string(),
+				"ended_at": csu.ended_at, "paid": csu.paid.to_string(), "burned": csu.burned.to_string(),
+				"to_treasury": csu.to_treasury.to_string(), "refunded": csu.refunded.to_string(),
+				"shares": shares, "helpers": helpers, "at": at.json() })
+		);
+		return;
+	}
+	println!("session {session}: settled in #{} (read at {})", csu.ended_at, at.describe());
+	println!("  player {}", AccountId32(csu.player));
+	println!(
+		"  paid {} PGT, burned {} PGT, treasury {} PGT, refunded {} PGT",
+		amount::format(csu.paid),
+		amount::format(csu.burned),
+		amount::format(csu.to_treasury),
+		amount::format(csu.refunded)
+	);
+	for s in &csu.shares {
+		println!(
+			"  {}: {} s billed, {} s forfeited, {} PGT",
+			AccountId32(s.contributor),
+			s.seconds_billed,
+			s.seconds_forfeited,
+			amount::format(s.paid)
+		);
+	}
+	for h in &csu.helpers {
+		println!("  helper {}: {} PGT", AccountId32(h.helper), amount::format(h.earned));
+	}
+}
+
 /// Scans and returns the scanner and the unspent notes.
 async fn scan(chain: &Chain, keys: &Keys) -> Result<(Scanner, Vec<OwnedNote>)> {
 	let mut scanner = Scanner::new(keys);
@@ -180,7 +271,36 @@ async fn main() -> Result<()> {
 			println!("address:  {}", Keys::from_mnemonic(&phrase)?.address());
 		},
 		Command::Address => println!("{}", keys(&cli)?.address()),
-		Command::Balance { json } => {
+		Command::Balance { json, account: Some(who), verify } => {
+			let who = account(who)?;
+			let (bytes, at) = read(&cli, &proven::account_key(&who), *verify).await?;
+			let balance = match bytes {
+				Some(b) => AccountBalance::decode(&mut &b[..]).context("cannot decode System.Account")?,
+				None => AccountBalance::default(),
+			};
+			let address = AccountId32(who).to_string();
+			if *json {
+				println!(
+					"{}",
+					serde_json::json!({ "account": address, "free": balance.free.to_string(),
+						"reserved": balance.reserved.to_string(), "frozen": balance.frozen.to_string(), "at": at.json() })
+				);
+			} else {
+				println!(
+					"{} PGT free, {} PGT reserved ({address}) at {}",
+					amount::format(balance.free),
+					amount::format(balance.reserved),
+					at.describe()
+				);
+			}
+		},
+		Command::Csu { session, json, verify } => {
+			let (bytes, at) = read(&cli, &proven::csu_key(*session), *verify).await?;
+			let bytes = bytes.with_context(|| format!("no CSU record of session {session} at {}", at.describe()))?;
+			let csu = CsuRecord::decode(&mut &bytes[..]).context("cannot decode Sessions.Csus")?;
+			print_csu(*session, &csu, &at, *json);
+		},
+		Command::Balance { json, account: None, verify: _ } => {
 			let keys = keys(&cli)?;
 			let chain = Chain::connect(&cli.url).await?;
 			let (_, unspent) = scan(&chain, &keys).await?;

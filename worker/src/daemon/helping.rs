@@ -32,6 +32,7 @@ use pgt_primitives::{
 	work::{game_seed, output_hash, MicroTask, StateBytes},
 };
 use std::{
+	collections::hash_map::Entry,
 	sync::{atomic::Ordering, Arc, Mutex},
 	time::{Duration, Instant},
 };
@@ -166,15 +167,22 @@ impl Worker {
 			last_task: Mutex::new(Instant::now()),
 		});
 		let mut helping = self.helping.lock().map_err(|_| anyhow!("poisoned"))?;
-		let h = helping.entry(session).or_insert_with(|| fresh.clone());
-		if h.host_peer != peer {
-			// A new host (a takeover) named this worker too: its work goes into a fresh log, and
-			// what the old one holds is committed at the next window's end.
-			*h = fresh;
-		} else {
-			tracing::info!(session, host = %hex::encode(record.host), "helping");
+		// Tasks that came together were checked together: the first one in starts the helping.
+		match helping.entry(session) {
+			Entry::Occupied(mut known) => {
+				if known.get().host_peer != peer {
+					// A new host (a takeover) named this worker too: its work goes into a fresh log,
+					// and what the old one holds is committed at the next window's end.
+					tracing::info!(session, host = %hex::encode(record.host), "helping the session's new host");
+					known.insert(fresh);
+				}
+				Ok(known.get().clone())
+			},
+			Entry::Vacant(new) => {
+				tracing::info!(session, host = %hex::encode(record.host), "helping");
+				Ok(new.insert(fresh).clone())
+			},
 		}
-		Ok(h.clone())
 	}
 
 	/// At a new best block: commits each helped session's work whose window has ended, and what
