@@ -213,8 +213,6 @@ impl Verifier {
 				self.next_justification().await?
 			},
 		};
-		let justification = GrandpaJustification::<Block>::decode(&justification)
-			.context("the finality proof's justification does not decode")?;
 		let (number, hash) = justification.target();
 		justification.verify(self.trust.set_id, &self.trust.authorities).map_err(|e| {
 			anyhow!(
@@ -243,7 +241,7 @@ impl Verifier {
 	/// The justification of the latest block the node can prove final (`grandpa_proveFinality`).
 	/// A node answers only where the authority set has changed at least once since genesis
 	/// (sc-consensus-grandpa finds no set for a block otherwise): not on PGT chains so far.
-	async fn proven_head(&self) -> Result<Vec<u8>> {
+	async fn proven_head(&self) -> Result<GrandpaJustification<Block>> {
 		let head: H256 = self.rpc.request("chain_getFinalizedHead", rpc_params![]).await?;
 		let head: Header = self.header(head).await?;
 		let encoded: Option<Bytes> = self
@@ -253,26 +251,24 @@ impl Verifier {
 			.context("the node gave no finality proof (grandpa_proveFinality)")?;
 		let encoded = encoded.ok_or_else(|| anyhow!("the node has no finality proof for #{} yet", head.number))?;
 		let proof = FinalityProof::<Header>::decode(&mut &encoded[..]).context("the finality proof does not decode")?;
-		let target = GrandpaJustification::<Block>::decode(&proof.justification)
-			.context("the finality proof's justification does not decode")?
-			.target();
+		let justification = decode_justification(&proof.justification)?;
 		ensure!(
-			target.1 == proof.block,
+			justification.target().1 == proof.block,
 			"the finality proof's justification is for another block than the proof names"
 		);
-		Ok(proof.justification)
+		Ok(justification)
 	}
 
 	/// The justification of the next block the node's GRANDPA voter finalizes
 	/// (`grandpa_subscribeJustifications`; a round takes a block time or two).
-	async fn next_justification(&self) -> Result<Vec<u8>> {
+	async fn next_justification(&self) -> Result<GrandpaJustification<Block>> {
 		let mut justifications = self
 			.rpc
 			.subscribe::<Bytes>("grandpa_subscribeJustifications", rpc_params![], "grandpa_unsubscribeJustifications")
 			.await
 			.context("the node does not serve GRANDPA justifications (grandpa_subscribeJustifications)")?;
 		match tokio::time::timeout(JUSTIFICATION_PATIENCE, justifications.next()).await {
-			Ok(Some(Ok(encoded))) => Ok(encoded.0),
+			Ok(Some(Ok(encoded))) => decode_justification(&encoded.0),
 			Ok(Some(Err(e))) => Err(anyhow!("the node's justification stream failed: {e}")),
 			Ok(None) => Err(anyhow!("the node closed its justification stream")),
 			Err(_) => Err(anyhow!("the node finalized nothing in {JUSTIFICATION_PATIENCE:?}: is GRANDPA stalled?")),
@@ -318,6 +314,11 @@ pub fn account_key(who: &[u8; 32]) -> Vec<u8> {
 pub fn csu_key(id: u64) -> Vec<u8> {
 	let id = codec::Encode::encode(&id);
 	[&twox_128(b"Sessions")[..], &twox_128(b"Csus"), &twox_64(&id), &id].concat()
+}
+
+/// A GRANDPA justification from its SCALE bytes (nothing checked yet).
+fn decode_justification(encoded: &[u8]) -> Result<GrandpaJustification<Block>> {
+	GrandpaJustification::<Block>::decode(encoded).context("the finality proof's justification does not decode")
 }
 
 fn hex_bytes(s: &str) -> Result<Vec<u8>> {

@@ -1,6 +1,7 @@
 // A JSON-RPC endpoint that lies: a WebSocket proxy in front of a real node that passes every
 // request through and rewrites chosen answers. What a dishonest or compromised RPC provider
 // could do to a wallet that believes it.
+import { bnToU8a, u8aToHex } from '@polkadot/util';
 import { WebSocketServer, WebSocket } from 'ws';
 import { freePort } from './node.mjs';
 
@@ -88,11 +89,5 @@ export function replaceBytes(hex, from, to) {
 
 /** The little-endian hex (0x…) of a u128, as SCALE encodes balances. */
 export function u128Le(value) {
-  let v = BigInt(value);
-  let out = '';
-  for (let i = 0; i < 16; i++) {
-    out += (v & 0xffn).toString(16).padStart(2, '0');
-    v >>= 8n;
-  }
-  return `0x${out}`;
+  return u8aToHex(bnToU8a(BigInt(value), { bitLength: 128, isLe: true }));
 }
