@@ -10,7 +10,7 @@ use anyhow::{anyhow, Context, Result};
 use codec::{Decode, Encode};
 use futures::{Stream, StreamExt};
 use pgt_primitives::{sessions::SessionId, Balance};
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
 use subxt_signer::sr25519::Keypair;
 use tokio::sync::Mutex;
@@ -21,6 +21,11 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a submitted call may take to reach a block (or a finalized one) before the client
 /// gives up.
 pub const SUBMIT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How long an embedded light client may take to follow the chain (find a peer, sync to its
+/// finalized block, read the metadata) before a `--light` connection tries again, then gives up,
+/// unless told otherwise ([`LightSource::sync_timeout`]).
+pub const LIGHT_SYNC_PATIENCE: Duration = Duration::from_secs(180);
 
 /// The client at one block.
 pub type At = subxt::client::ClientAtBlock<PolkadotConfig, subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>>;
@@ -108,6 +113,48 @@ pub struct AccountBalance {
 	pub flags: u128,
 }
 
+/// The node at `url`'s chain spec, raw, with a checkpoint at its latest finalized block
+/// (`sync_state_genSyncSpec`): what a light client syncs from. Whoever runs that node vouches for
+/// the checkpoint.
+pub async fn sync_spec(url: &str) -> Result<String> {
+	let rpc = rpc_client(url).await?;
+	let spec: serde_json::Value = rpc
+		.request("sync_state_genSyncSpec", subxt::rpcs::rpc_params![true])
+		.await
+		.with_context(|| format!("the node at {url} gave no chain spec (sync_state_genSyncSpec)"))?;
+	Ok(spec.to_string())
+}
+
+/// Where an embedded light client syncs from (`--light`), and how long it may take.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LightSource {
+	/// The raw chain spec file (`None`: the RPC node's, from `sync_state_genSyncSpec`).
+	pub chain_spec: Option<PathBuf>,
+	/// Peers to sync from (multiaddresses ending in `/p2p/<peer id>`; empty: the spec's
+	/// bootnodes).
+	pub bootnodes: Vec<String>,
+	/// How long one try to follow the chain may take (two tries are made).
+	pub sync_timeout: Duration,
+}
+
+impl Default for LightSource {
+	fn default() -> Self {
+		LightSource { chain_spec: None, bootnodes: Vec::new(), sync_timeout: LIGHT_SYNC_PATIENCE }
+	}
+}
+
+impl LightSource {
+	/// The chain spec's JSON: the file's, or the node at `rpc`'s.
+	pub async fn spec(&self, rpc: &str) -> Result<String> {
+		match &self.chain_spec {
+			Some(path) => {
+				std::fs::read_to_string(path).with_context(|| format!("cannot read the chain spec {}", path.display()))
+			},
+			None => sync_spec(rpc).await,
+		}
+	}
+}
+
 /// A JSON-RPC client of the node at `url` (`ws://` or `wss://`).
 pub async fn rpc_client(url: &str) -> Result<subxt::rpcs::RpcClient> {
 	if url.starts_with("ws://") {
@@ -118,13 +165,16 @@ pub async fn rpc_client(url: &str) -> Result<subxt::rpcs::RpcClient> {
 	.with_context(|| format!("cannot connect to the node at {url}"))
 }
 
-/// A connection to a node.
+/// A connection to the chain: a node's JSON-RPC, or an embedded light client.
 pub struct Chain {
 	api: OnlineClient<PolkadotConfig>,
 	rpc: subxt::rpcs::RpcClient,
-	url: String,
+	/// Who answers: "the node at ws://…" or "the light client".
+	source: String,
 	/// One submission at a time, so nonces come in order.
 	submitting: Mutex<()>,
+	/// The embedded light client, when the chain is reached through one.
+	_light: Option<subxt::lightclient::LightClient>,
 }
 
 impl Chain {
@@ -134,7 +184,63 @@ impl Chain {
 		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
 			.await
 			.with_context(|| format!("cannot read the chain from the node at {url}"))?;
-		Ok(Chain { api, rpc, url: url.to_string(), submitting: Mutex::new(()) })
+		Ok(Chain { api, rpc, source: format!("the node at {url}"), submitting: Mutex::new(()), _light: None })
+	}
+
+	/// Reaches the chain through an embedded light client (smoldot): it syncs from the raw chain
+	/// spec `spec` (its genesis, or its `lightSyncState` checkpoint) with the peers `bootnodes`
+	/// (multiaddresses with `/p2p/<peer id>`; the spec's own when empty) and checks every header,
+	/// finality proof and storage proof it is given. Fails if it has not followed the chain within
+	/// `patience`.
+	pub async fn connect_light(spec: &str, bootnodes: &[String], patience: Duration) -> Result<Chain> {
+		let mut config = subxt::lightclient::ChainConfig::chain_spec(spec);
+		if !bootnodes.is_empty() {
+			config = config.set_bootnodes(bootnodes).context("the chain spec is not a JSON object")?;
+		}
+		let (light, rpc) = subxt::lightclient::LightClient::relay_chain(config)
+			.map_err(|e| anyhow!("the light client refused the chain spec: {e}"))?;
+		let rpc = subxt::rpcs::RpcClient::new(rpc);
+		let peers = if bootnodes.is_empty() { "the chain spec's bootnodes".to_string() } else { bootnodes.join(", ") };
+		let synced = async {
+			// With a raw spec the light client answers from genesis storage before it has a
+			// peer: wait until it has one and has caught up with it.
+			loop {
+				let health: serde_json::Value = rpc
+					.request("system_health", subxt::rpcs::rpc_params![])
+					.await
+					.context("the light client does not answer")?;
+				let peers = health.get("peers").and_then(serde_json::Value::as_u64).unwrap_or(0);
+				let syncing = health.get("isSyncing").and_then(serde_json::Value::as_bool).unwrap_or(true);
+				if peers > 0 && !syncing {
+					break;
+				}
+				tokio::time::sleep(Duration::from_millis(250)).await;
+			}
+			OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
+				.await
+				.context("the light client cannot read the chain")
+		};
+		let api = tokio::time::timeout(patience, synced).await.map_err(|_| {
+			anyhow!("the light client did not sync within {patience:?}: no peer of the chain answered ({peers})")
+		})??;
+		Ok(Chain { api, rpc, source: "the light client".into(), submitting: Mutex::new(()), _light: Some(light) })
+	}
+
+	/// [`Chain::connect_light`] from `source` (its spec from the node at `rpc` when it names no
+	/// file), trying once more with a fresh light client when the first does not sync within
+	/// `source.sync_timeout` (a light client has been seen to idle in warp sync on a young chain).
+	pub async fn connect_light_from(source: &LightSource, rpc: &str) -> Result<Chain> {
+		let spec = source.spec(rpc).await?;
+		let patience = source.sync_timeout;
+		match Self::connect_light(&spec, &source.bootnodes, patience).await {
+			Ok(chain) => Ok(chain),
+			Err(first) => {
+				tracing::warn!(error = %format!("{first:#}"), "the light client did not sync; starting a fresh one");
+				Self::connect_light(&spec, &source.bootnodes, patience)
+					.await
+					.map_err(|second| anyhow!("{second:#} (and on a first try: {first:#})"))
+			},
+		}
 	}
 
 	/// Connects to the node at `url`, trying again every 2 s for up to `patience` (a node that
@@ -153,9 +259,9 @@ impl Chain {
 		}
 	}
 
-	/// The node's address.
-	pub fn url(&self) -> &str {
-		&self.url
+	/// Who answers: "the node at ws://…" or "the light client".
+	pub fn source(&self) -> &str {
+		&self.source
 	}
 
 	/// The chain's genesis hash.
@@ -167,7 +273,7 @@ impl Chain {
 	pub async fn finalized(&self) -> Result<At> {
 		tokio::time::timeout(CALL_TIMEOUT, self.api.at_current_block())
 			.await
-			.map_err(|_| anyhow!("the node at {} did not answer in {CALL_TIMEOUT:?}", self.url))?
+			.map_err(|_| anyhow!("{} did not answer in {CALL_TIMEOUT:?}", self.source))?
 			.context("cannot read the finalized block")
 	}
 

@@ -13,6 +13,7 @@ use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use pgt_client::{
 	call::calls,
+	chain::{LightSource, LIGHT_SYNC_PATIENCE},
 	records::{CsuRecord, SessionRequested, SessionSettled},
 	AccountId, Chain, Wait,
 };
@@ -20,7 +21,7 @@ use pgt_net::{
 	io::write_message, signed::sign_hello, Encoding, NetworkKeypair, Node, NodeConfig, Role, SessionMessage, Video,
 };
 use pgt_primitives::{contributors::Requirements, sessions::SessionId, Balance, FormattedPgt, PGT};
-use std::{net::SocketAddr, str::FromStr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc, time::Duration};
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
 /// `pgt-player play`'s options.
@@ -32,9 +33,26 @@ pub struct PlayArgs {
 	/// The paying account's secret URI (dev accounts: `//Alice`).
 	#[arg(long, env = "PGT_PLAYER_ACCOUNT")]
 	pub account: String,
-	/// The node's WebSocket RPC endpoint.
+	/// The node's WebSocket RPC endpoint (with `--light`: only where the chain spec comes from,
+	/// when `--chain-spec` is not given).
 	#[arg(long, env = "PGT_PLAYER_RPC", default_value = "ws://127.0.0.1:9944")]
 	pub rpc: String,
+	/// Reach the chain through an embedded light client (smoldot) that checks what peers say,
+	/// instead of believing an RPC node (docs/light-client.md).
+	#[arg(long, env = "PGT_PLAYER_LIGHT")]
+	pub light: bool,
+	/// With `--light`: the raw chain spec to sync from (default: the `--rpc` node's, with its
+	/// latest finalized checkpoint, from `sync_state_genSyncSpec`).
+	#[arg(long, requires = "light")]
+	pub chain_spec: Option<PathBuf>,
+	/// With `--light`: peers to sync from (multiaddresses ending in `/p2p/<peer id>`; repeat the
+	/// flag or separate with commas; default: the chain spec's bootnodes).
+	#[arg(long = "bootnode", value_delimiter = ',', requires = "light")]
+	pub bootnodes: Vec<String>,
+	/// With `--light`: seconds the light client may take to follow the chain before it is
+	/// started once more, then the player gives up.
+	#[arg(long, default_value_t = LIGHT_SYNC_PATIENCE.as_secs(), value_parser = clap::value_parser!(u64).range(1..), requires = "light")]
+	pub light_sync_timeout: u64,
 	/// Where the page is served (loopback; port 0 picks a free one).
 	#[arg(long, default_value = "127.0.0.1:8080")]
 	pub http: SocketAddr,
@@ -97,7 +115,16 @@ pub async fn play(args: PlayArgs) -> Result<CsuRecord> {
 	let uri = SecretUri::from_str(&args.account).map_err(|e| anyhow!("--account is not a secret URI: {e}"))?;
 	let signer = Keypair::from_uri(&uri).map_err(|e| anyhow!("--account: {e}"))?;
 	let me = signer.public_key().0;
-	let chain = Arc::new(Chain::connect(&args.rpc).await?);
+	let chain = Arc::new(if args.light {
+		let source = LightSource {
+			chain_spec: args.chain_spec.clone(),
+			bootnodes: args.bootnodes.clone(),
+			sync_timeout: Duration::from_secs(args.light_sync_timeout),
+		};
+		Chain::connect_light_from(&source, &args.rpc).await?
+	} else {
+		Chain::connect(&args.rpc).await?
+	});
 	let genesis = chain.genesis_hash();
 	let at = chain.finalized().await?;
 	let balance = Chain::balance(&at, &me).await?;

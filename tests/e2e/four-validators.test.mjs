@@ -3,7 +3,11 @@
 // validator killed finality goes on (3 of 4 is a GRANDPA supermajority); restarted on its old
 // base path, it catches up with the others. `pgt-wallet balance --verify` proves Alice's balance
 // against a block three or four of them signed as final, and refuses what a lying RPC proxy in
-// front of a real validator makes up (a balance, a header's state root, a signature).
+// front of a real validator makes up (a balance, a header's state root, a signature). Two
+// workers reach the chain only through their embedded light clients (`--light`, smoldot, from
+// the raw spec file or from a validator's `sync_state_genSyncSpec` checkpoint): they register,
+// heartbeat and one hosts a session a player on RPC pays for and settles, the other one a player
+// on a light client settles; those whose `--rpc` is the lying proxy never ask it anything.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,8 +16,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { bestNumber, connect, finalizedNumber, rawSpec, rpc, startNode, tempDir, waitFor } from './lib/node.mjs';
-import { binary } from './lib/procs.mjs';
+import { bestNumber, connect, finalizedNumber, freePort, rawSpec, rpc, startNode, tempDir, waitFor } from './lib/node.mjs';
+import { binary, metric, startPlayer, startWorker } from './lib/procs.mjs';
 import { startLyingProxy, replaceBytes, u128Le } from './lib/lying-proxy.mjs';
 
 const VALIDATORS = ['alice', 'bob', 'charlie', 'dave'];
@@ -207,7 +211,128 @@ describe('four validators on --chain local', () => {
     assert.notEqual(other.code, 0, other.stdout);
     assert.match(other.stderr, /serves another chain than the chain spec/);
   });
+
+  /**
+   * `pgt-worker run --light` for dev account `name`, `--rpc rpcUrl`, `extra` flags; waits until it
+   * is registered. A light client that does not sync in time (warp sync on a young chain has been
+   * seen to idle) gets one more try in a fresh process; each failure prints smoldot's last lines.
+   */
+  async function startLightWorker(name, rpcUrl, extra) {
+    const args = ['--light', '--bootnode', bootnode, ...extra];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startWorker(null, name, lightDir, args, { rpc: rpcUrl, port: lightPorts[name], registerTimeoutMs: 300_000 });
+      } catch (e) {
+        const lines = smoldotLines(e.log ?? '');
+        if (attempt === 2 || e.fatal) throw new Error(`${e.message}\n--- ${name}'s light client, last lines ---\n${lines}`);
+        console.log(`# ${name}'s light worker did not register (${e.message}); trying once more. Its light client's last lines:\n${lines}`);
+      }
+    }
+  }
+  const lightDir = tempDir('light');
+  const lightPorts = {};
+
+  test('workers on light clients register, heartbeat and host a session a player on RPC settles; a lying RPC is never asked', async () => {
+    await cryptoWaitReady();
+    const keyring = new Keyring({ type: 'sr25519' });
+    const eve = keyring.addFromUri('//Eve').address;
+    const ferdie = keyring.addFromUri('//Ferdie').address;
+    // The proxy lies about every balance it is asked for; Eve is pointed at it and must not ask.
+    const proxy = await startLyingProxy(nodes.bob, { state_getStorage: () => `0x${'ff'.repeat(80)}` });
+    const workers = {};
+    let player;
+    const api = await connect(nodes.alice);
+    try {
+      lightPorts.Eve = await freePort();
+      lightPorts.Ferdie = await freePort();
+      // Eve: the raw spec file (genesis) and Alice as bootnode; `--rpc` is the liar.
+      workers.eve = await startLightWorker('Eve', proxy.url, ['--chain-spec', rawSpec('local')]);
+      // Ferdie: the checkpoint spec Charlie serves (sync_state_genSyncSpec).
+      workers.ferdie = await startLightWorker('Ferdie', nodes.charlie.rpcUrl, []);
+      for (const w of Object.values(workers)) {
+        assert.match(w.log(), /connected chain=the light client/, `${w.name} reached the chain through its light client`);
+      }
+      assert.equal(proxy.connections, 0, 'a light worker with a chain spec file never connects to its --rpc');
+
+      // Both registrations are on the full nodes' finalized chain.
+      const registered = {};
+      for (const [name, address] of [['Eve', eve], ['Ferdie', ferdie]]) {
+        registered[name] = (await api.query.contributors.registry(address)).unwrap();
+      }
+
+      // A restarted light worker brings its registration up to date with a heartbeat.
+      await workers.eve.stop();
+      workers.eve = await startLightWorker('Eve', proxy.url, ['--chain-spec', rawSpec('local')]);
+      const after = (await api.query.contributors.registry(eve)).unwrap();
+      assert.ok(after.lastHeartbeat.toNumber() > registered.Eve.lastHeartbeat.toNumber(), `a heartbeat from the light client: ${after.lastHeartbeat} after ${registered.Eve.lastHeartbeat}`);
+      assert.equal(after.registeredAt.toNumber(), registered.Eve.registeredAt.toNumber(), 'the same registration');
+      assert.equal(proxy.connections, 0);
+
+      // A player on RPC names Ferdie; 40 s of play (Ferdie submits the latest receipt every 30 s),
+      // then it settles.
+      player = await startPlayer(nodes.alice, '//Alice', lightDir, ['--host', ferdie, '--candidates', '1', '--headless', '--duration', '40']);
+      await waitFor('Ferdie to accept through his light client', async () => workers.ferdie.log().includes(`accepted session=${player.session} `), { timeoutMs: 120_000 });
+      const exit = await Promise.race([player.exit, new Promise((r) => setTimeout(() => r({ timeout: true }), 240_000))]);
+      assert.deepEqual(exit, { code: 0, signal: null }, `the player settles and exits\n${player.tail(25)}`);
+      const last = player.stdout().match(/last receipt: served (\d+) s, paused (\d+) s, frames (\d+)/);
+      assert.ok(last, player.stdout());
+      const [served, paused, frames] = last.slice(1).map(Number);
+      assert.ok(served >= 30 && frames > 300, last[0]);
+      const csu = await waitFor('the CSU record', async () => (await api.query.sessions.csus(player.session)).unwrapOr(undefined), { timeoutMs: 60_000 });
+      assert.equal(csu.shares.length, 1);
+      assert.ok(csu.shares[0].contributor.eq(ferdie), `Ferdie hosted: ${csu.shares[0].contributor}`);
+      assert.equal(csu.shares[0].secondsServed.toNumber(), served);
+      assert.equal(csu.shares[0].secondsPaused.toNumber(), paused);
+      assert.ok((await metric(workers.ferdie.metricsUrl, 'pgt_worker_receipts_submitted_total')) >= 1, 'receipts went through the light client');
+
+      // A player on a light client too (its `--rpc` the liar): names Eve, plays 15 s, settles.
+      player = await startPlayer({ rpcUrl: proxy.url }, '//Dave', lightDir, ['--light', '--chain-spec', rawSpec('local'), '--bootnode', bootnode, '--host', eve, '--candidates', '1', '--headless', '--duration', '15']);
+      const lightExit = await Promise.race([player.exit, new Promise((r) => setTimeout(() => r({ timeout: true }), 240_000))]);
+      assert.deepEqual(lightExit, { code: 0, signal: null }, `the light player settles and exits\n${player.tail(25)}`);
+      assert.match(player.stdout(), /settled: paid/);
+      const lightCsu = (await api.query.sessions.csus(player.session)).unwrap();
+      assert.ok(lightCsu.shares[0].contributor.eq(eve), `Eve hosted: ${lightCsu.shares[0].contributor}`);
+      assert.ok(lightCsu.shares[0].secondsServed.toNumber() >= 10, `${lightCsu.shares[0].secondsServed} s served`);
+      assert.equal(proxy.connections, 0, 'nor does a light player with a chain spec file');
+    } catch (e) {
+      const tails = Object.values(workers).map((w) => `--- ${w.name} ---\n${w.tail(30)}\n--- ${w.name}'s light client ---\n${smoldotLines(w.log())}`);
+      e.message += `\n${tails.join('\n')}\n--- player ---\n${player?.tail(25)}`;
+      throw e;
+    } finally {
+      await player?.stop();
+      await Promise.all(Object.values(workers).map((w) => w.stop()));
+      await api.disconnect();
+      await proxy.close();
+    }
+  });
+
+  test('a light worker that reaches no peer of the chain says so and exits', async () => {
+    const peerId = await rpc(nodes.alice, 'system_localPeerId');
+    const nobody = `/ip4/127.0.0.1/tcp/${await freePort()}/p2p/${peerId}`;
+    const wdir = tempDir('light-nobody');
+    const key = join(wdir, 'network.key');
+    await promisify(execFile)(binary('pgt-worker'), ['key', 'generate', '--file', key]);
+    const run = promisify(execFile)(binary('pgt-worker'), [
+      'run', '--light', '--chain-spec', rawSpec('local'), '--bootnode', nobody, '--light-sync-timeout', '5',
+      '--suri', '//Eve', '--network-key', key, '--data-dir', wdir, '--metrics', `127.0.0.1:${await freePort()}`,
+      '--listen', `/ip4/127.0.0.1/udp/${await freePort()}/quic-v1`, '--renderer', 'cpu',
+    ], { timeout: 120_000 });
+    const failed = await run.then(() => undefined, (e) => e);
+    assert.ok(failed, 'the worker must not run without the chain');
+    assert.equal(failed.code, 1, `exit code ${failed.code} signal ${failed.signal}\n${failed.stderr}`);
+    // Both tries are reported, each naming the peer it waited for.
+    const said = failed.stderr.split('\n').filter((l) => !SMOLDOT_TARGET.test(l)).join('\n');
+    assert.match(said, /the light client did not sync within 5s: no peer of the chain answered \(\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/\w+\) \(and on a first try: the light client did not sync within 5s/, said);
+  });
 });
+
+/** The last `count` lines smoldot (the embedded light client) logged, from a worker's log. */
+function smoldotLines(log, count = 20) {
+  return log.split('\n').filter((l) => SMOLDOT_TARGET.test(l)).slice(-count).join('\n') || '(none)';
+}
+
+/** Log targets of smoldot's services (as tracing prints them: ` INFO sync-service-…: `). */
+const SMOLDOT_TARGET = / (smoldot|sync-service|tx-service|runtime|network|json-rpc|chain-spec|subxt-light-client)[\w-]*: /;
 
 /**
  * Where a byte of the first precommit's signature is in an encoded GRANDPA justification: round

@@ -3,9 +3,10 @@
 //! over the default. Unknown keys in the file are an error, so a typo never passes silently.
 
 use clap::Args;
+use pgt_client::chain::{LightSource, LIGHT_SYNC_PATIENCE};
 use pgt_net::Multiaddr;
 use serde::Deserialize;
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use thiserror::Error;
 
 /// Options as given on the command line or in the environment (all optional: what is missing
@@ -15,9 +16,26 @@ pub struct RunArgs {
 	/// A TOML file with any of the options below (flags win over it).
 	#[arg(long, env = "PGT_WORKER_CONFIG")]
 	pub config: Option<PathBuf>,
-	/// The node's WebSocket RPC endpoint.
+	/// The node's WebSocket RPC endpoint (with `--light`: only where the chain spec comes from,
+	/// when `--chain-spec` is not given).
 	#[arg(long, env = "PGT_WORKER_RPC")]
 	pub rpc: Option<String>,
+	/// Reach the chain through an embedded light client (smoldot) that checks what peers say,
+	/// instead of believing an RPC node (docs/light-client.md).
+	#[arg(long, env = "PGT_WORKER_LIGHT")]
+	pub light: bool,
+	/// With `--light`: the raw chain spec to sync from (default: the `--rpc` node's, with its
+	/// latest finalized checkpoint, from `sync_state_genSyncSpec`).
+	#[arg(long, env = "PGT_WORKER_CHAIN_SPEC")]
+	pub chain_spec: Option<PathBuf>,
+	/// With `--light`: peers to sync from (multiaddresses ending in `/p2p/<peer id>`; repeat the
+	/// flag or separate with commas; default: the chain spec's bootnodes).
+	#[arg(long = "bootnode", env = "PGT_WORKER_BOOTNODES", value_delimiter = ',')]
+	pub bootnodes: Option<Vec<String>>,
+	/// With `--light`: seconds the light client may take to follow the chain before it is
+	/// started once more, then the worker gives up (default 180).
+	#[arg(long)]
+	pub light_sync_timeout: Option<u64>,
 	/// The contributor account's secret URI (dev accounts: `//Bob`).
 	#[arg(long, env = "PGT_WORKER_SURI")]
 	pub suri: Option<String>,
@@ -79,6 +97,10 @@ pub enum RendererChoice {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct FileConfig {
 	rpc: Option<String>,
+	light: Option<bool>,
+	chain_spec: Option<PathBuf>,
+	bootnodes: Option<Vec<String>>,
+	light_sync_timeout: Option<u64>,
 	suri: Option<String>,
 	network_key: Option<PathBuf>,
 	listen: Option<Vec<String>>,
@@ -97,6 +119,8 @@ struct FileConfig {
 pub struct RunConfig {
 	/// The node's WebSocket RPC endpoint.
 	pub rpc: String,
+	/// Through an embedded light client, from this spec and these peers, instead of `rpc`.
+	pub light: Option<LightSource>,
 	/// The contributor account's secret URI.
 	pub suri: String,
 	/// The network key file.
@@ -234,8 +258,26 @@ impl RunArgs {
 		if corrupt_tiles > 100 || check_tiles > 100 {
 			return Err(ConfigError::Invalid("`check-tiles` and `corrupt-tiles` are percentages"));
 		}
+		let light_on = self.light || file.light.unwrap_or(false);
+		let chain_spec = self.chain_spec.or(file.chain_spec);
+		let bootnodes = self.bootnodes.or(file.bootnodes).unwrap_or_default();
+		let sync_timeout = self.light_sync_timeout.or(file.light_sync_timeout);
+		if !light_on && (chain_spec.is_some() || !bootnodes.is_empty() || sync_timeout.is_some()) {
+			return Err(ConfigError::Invalid(
+				"`chain-spec`, `bootnode` and `light-sync-timeout` are for the light client: add `light`",
+			));
+		}
+		if sync_timeout == Some(0) {
+			return Err(ConfigError::Invalid("`light-sync-timeout` must be at least 1 second"));
+		}
+		let light = light_on.then(|| LightSource {
+			chain_spec,
+			bootnodes,
+			sync_timeout: sync_timeout.map_or(LIGHT_SYNC_PATIENCE, Duration::from_secs),
+		});
 		Ok(RunConfig {
 			rpc: self.rpc.or(file.rpc).unwrap_or_else(|| defaults::RPC.into()),
+			light,
 			suri: self.suri.or(file.suri).ok_or(ConfigError::Missing("suri"))?,
 			network_key: self.network_key.or(file.network_key).ok_or(ConfigError::Missing("network-key"))?,
 			listen,

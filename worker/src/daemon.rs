@@ -118,8 +118,11 @@ pub async fn run(config: RunConfig) -> Result<()> {
 	let uri = SecretUri::from_str(&config.suri).map_err(|e| anyhow!("`suri` is not a secret URI: {e}"))?;
 	let signer = Keypair::from_uri(&uri).map_err(|e| anyhow!("`suri`: {e}"))?;
 	let me = signer.public_key().0;
-	let chain = Chain::connect_patiently(&config.rpc, Duration::from_secs(120)).await?;
-	tracing::info!(rpc = %config.rpc, account = %hex::encode(me), "connected");
+	let chain = match &config.light {
+		None => Chain::connect_patiently(&config.rpc, Duration::from_secs(120)).await?,
+		Some(light) => Chain::connect_light_from(light, &config.rpc).await?,
+	};
+	tracing::info!(chain = %chain.source(), account = %hex::encode(me), "connected");
 
 	let renderer = config.renderer;
 	let Machine { report, resource_hash, .. } =

@@ -94,3 +94,34 @@ fn helpers_default_to_none_and_are_bounded_and_tile_checks_are_a_percentage() {
 	assert_eq!((c.helpers, c.check_tiles), (3, 25));
 	let _ = std::fs::remove_file(file);
 }
+
+#[test]
+fn light_mode_takes_its_spec_and_peers_from_flags_or_the_file_and_only_with_light() {
+	let base = ["--suri", "//Bob", "--network-key", "k"];
+	let with = |extra: &[&str]| args(&[&base[..], extra].concat()).resolve();
+	assert_eq!(with(&[]).expect("valid").light, None, "RPC mode unless asked");
+	let c = with(&["--light", "--bootnode", "/ip4/127.0.0.1/tcp/1/p2p/a,/ip4/127.0.0.1/tcp/2/p2p/b"]).expect("valid");
+	let light = c.light.expect("light mode");
+	assert_eq!(light.chain_spec, None, "the spec comes from the RPC node");
+	assert_eq!(light.sync_timeout, std::time::Duration::from_secs(180), "three minutes a try unless told");
+	assert_eq!(light.bootnodes, ["/ip4/127.0.0.1/tcp/1/p2p/a", "/ip4/127.0.0.1/tcp/2/p2p/b"]);
+	let c = with(&["--light", "--chain-spec", "spec.json", "--bootnode", "x", "--bootnode", "y"]).expect("valid");
+	let light = c.light.expect("light mode");
+	assert_eq!((light.chain_spec.as_deref(), light.bootnodes.len()), (Some(std::path::Path::new("spec.json")), 2));
+	let c = with(&["--light", "--light-sync-timeout", "5"]).expect("valid");
+	assert_eq!(c.light.expect("light mode").sync_timeout, std::time::Duration::from_secs(5));
+	assert!(matches!(with(&["--light", "--light-sync-timeout", "0"]), Err(ConfigError::Invalid(_))));
+	for stray in [&["--chain-spec", "spec.json"][..], &["--bootnode", "x"][..], &["--light-sync-timeout", "5"][..]] {
+		assert!(matches!(with(stray), Err(ConfigError::Invalid(_))), "{stray:?} without --light is a mistake");
+	}
+	let file = write(
+		"light",
+		"suri = \"//Bob\"\nnetwork-key = \"k\"\nlight = true\nchain-spec = \"raw.json\"\nbootnodes = [\"z\"]\n",
+	);
+	let light = args(&["--config", file.to_str().unwrap()]).resolve().expect("valid").light.expect("light mode");
+	assert_eq!(
+		(light.chain_spec.as_deref(), light.bootnodes),
+		(Some(std::path::Path::new("raw.json")), vec!["z".to_string()])
+	);
+	let _ = std::fs::remove_file(file);
+}

@@ -10,7 +10,8 @@ import { freePort } from './node.mjs';
  * the node's `result` (and the request's params) and returns the result to send instead (a
  * subscription's notifications: keyed by the notification's method); the
  * set can be changed while the proxy runs (`proxy.lies = {...}`). Returns
- * `{ url, lies, told, close() }`; `told[method]` counts the answers rewritten.
+ * `{ url, lies, told, connections, close() }`; `told[method]` counts the answers rewritten,
+ * `connections` the clients that connected.
  */
 export async function startLyingProxy(node, lies = {}) {
   const port = await freePort();
@@ -23,12 +24,14 @@ export async function startLyingProxy(node, lies = {}) {
     url: `ws://127.0.0.1:${port}`,
     lies,
     told: {},
+    connections: 0,
     async close() {
       for (const client of server.clients) client.terminate();
       await new Promise((r) => server.close(r));
     },
   };
   server.on('connection', (client) => {
+    proxy.connections += 1;
     const upstream = new WebSocket(node.rpcUrl);
     const pending = []; // what the client sent before the node's socket opened
     const asked = new Map(); // request id -> { method, params }

@@ -42,9 +42,10 @@ function startProcess(bin, args, logPath, env = {}) {
   return handle;
 }
 
-/** Starts `pgt-worker run` for dev account `name` (`Bob`, …) against `node`, listening on UDP
- * `port` (a free one by default); waits until it is registered and online. */
-export async function startWorker(node, name, dir, extraArgs = [], { port } = {}) {
+/** Starts `pgt-worker run` for dev account `name` (`Bob`, …) against `node` (or the RPC
+ * endpoint `rpc`), listening on UDP `port` (a free one by default); waits until it is registered
+ * and online (a worker that is not within `registerTimeoutMs` is killed, its log on the error). */
+export async function startWorker(node, name, dir, extraArgs = [], { port, rpc = node?.rpcUrl, registerTimeoutMs = 180_000 } = {}) {
   const wdir = join(dir, `worker-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
   mkdirSync(wdir, { recursive: true });
   const key = join(wdir, 'network.key');
@@ -52,7 +53,7 @@ export async function startWorker(node, name, dir, extraArgs = [], { port } = {}
   port ??= await freePort();
   const metrics = await freePort();
   const w = startProcess(binary('pgt-worker'), [
-    'run', '--rpc', node.rpcUrl, '--suri', `//${name}`, '--network-key', key,
+    'run', '--rpc', rpc, '--suri', `//${name}`, '--network-key', key,
     '--listen', `/ip4/127.0.0.1/udp/${port}/quic-v1`, '--data-dir', wdir,
     '--metrics', `127.0.0.1:${metrics}`, '--renderer', 'cpu', ...extraArgs,
   ], join(wdir, 'worker.log'));
@@ -60,10 +61,16 @@ export async function startWorker(node, name, dir, extraArgs = [], { port } = {}
   w.port = port;
   w.extraArgs = extraArgs;
   w.metricsUrl = `http://127.0.0.1:${metrics}/metrics`;
-  await waitFor(`${name}'s worker to register`, async () => {
-    if (w.exited) { const e = new Error(`${name}'s worker exited:\n${w.tail()}`); e.fatal = true; throw e; }
-    return w.log().includes('registered and online');
-  }, { timeoutMs: 180_000 });
+  try {
+    await waitFor(`${name}'s worker to register`, async () => {
+      if (w.exited) { const e = new Error(`${name}'s worker exited:\n${w.tail()}`); e.fatal = true; throw e; }
+      return w.log().includes('registered and online');
+    }, { timeoutMs: registerTimeoutMs });
+  } catch (e) {
+    await w.stop('SIGKILL');
+    e.log = w.log();
+    throw e;
+  }
   return w;
 }
 
