@@ -137,12 +137,6 @@ pub struct LightSource {
 	pub sync_timeout: Duration,
 }
 
-impl Default for LightSource {
-	fn default() -> Self {
-		LightSource { chain_spec: None, bootnodes: Vec::new(), sync_timeout: LIGHT_SYNC_PATIENCE }
-	}
-}
-
 impl LightSource {
 	/// The chain spec's JSON: the file's, or the node at `rpc`'s.
 	pub async fn spec(&self, rpc: &str) -> Result<String> {
@@ -209,9 +203,9 @@ impl Chain {
 					.request("system_health", subxt::rpcs::rpc_params![])
 					.await
 					.context("the light client does not answer")?;
-				let peers = health.get("peers").and_then(serde_json::Value::as_u64).unwrap_or(0);
+				let connected = health.get("peers").and_then(serde_json::Value::as_u64).unwrap_or(0);
 				let syncing = health.get("isSyncing").and_then(serde_json::Value::as_bool).unwrap_or(true);
-				if peers > 0 && !syncing {
+				if connected > 0 && !syncing {
 					break;
 				}
 				tokio::time::sleep(Duration::from_millis(250)).await;
