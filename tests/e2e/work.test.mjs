@@ -233,10 +233,11 @@ describe('verifiable work on pgt-node --dev', () => {
     assert.equal(indices.length, api.consts.work.challengesPerWindow.toNumber());
     assert.ok(indices.every((i) => i >= 0 && i < n));
 
-    // A proof for another leaf is refused, and so is a state the task does not name.
+    // A leaf that was never committed is refused, and so is a state the task does not name. The
+    // forged leaf is the challenged one with another output seal and nothing else changed: its
+    // task, and so the state it names, are right, so only the Merkle proof can refuse it.
     const forged = w.opening(indices[0]);
-    forged.leaf = { ...w.opening((indices[0] + 1) % n).leaf };
-    forged.leaf.task = { ...forged.leaf.task, id: indices[0] };
+    forged.leaf = { ...forged.leaf, outputSeal: u8aToHex(seal(hash(stringToU8a('never committed')), salt)) };
     await failsWith(api.tx.work.openLeaves(id, [forged]), bob, 'work.BadProof');
     await failsWith(api.tx.work.openLeaves(id, [{ ...w.opening(indices[0]), state: u8aToHex(stateOf(99_999)) }]), bob, 'work.StateMismatch');
 

@@ -16,7 +16,7 @@ pub type ProvingKey = ark_groth16::ProvingKey<Bls12_381>;
 
 /// The committed **INSECURE dev setup** proving key (see `docs/shielded.md`): anyone can forge
 /// proofs under it. It matches the verifying key of the dev and local chain specs.
-pub const INSECURE_DEV_PROVING_KEY: &[u8] = include_bytes!("../../zk-circuits/keys/tx-depth32.INSECURE-dev.pk");
+pub const INSECURE_DEV_PROVING_KEY: &[u8] = pgt_zk::prove::DEV_PROVING_KEY;
 
 fn spinner(msg: &'static str) -> ProgressBar {
 	let bar = ProgressBar::new_spinner().with_message(msg);

@@ -16,8 +16,12 @@ use rand_chacha::ChaCha20Rng;
 
 /// The public seed of the dev setup. INSECURE: it is public, so its keys protect nothing.
 pub const INSECURE_DEV_SETUP_SEED: &[u8; 32] = b"pgt INSECURE dev setup, v1 -----";
-/// The committed dev proving key for depth [`TREE_DEPTH`] (compressed).
+/// Where the committed dev proving key for depth [`TREE_DEPTH`] lives in the source tree (the
+/// test that regenerates it writes there).
 pub const DEV_PROVING_KEY_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/keys/tx-depth32.INSECURE-dev.pk");
+/// The committed dev proving key for depth [`TREE_DEPTH`] (compressed), compiled in: a binary
+/// proves without the source tree beside it, wherever it was built.
+pub const DEV_PROVING_KEY: &[u8] = include_bytes!("../keys/tx-depth32.INSECURE-dev.pk");
 /// The committed dev verifying key for depth [`TREE_DEPTH`] (compressed).
 pub const DEV_VERIFYING_KEY: &[u8] = crate::INSECURE_DEV_VERIFYING_KEY;
 
@@ -30,12 +34,9 @@ pub fn insecure_dev_setup<const D: usize>() -> Result<(ProvingKey<Bls12_381>, Ve
 
 /// Loads the committed dev proving key for the on-chain depth, warning that it is insecure.
 pub fn load_insecure_dev_proving_key() -> std::io::Result<ProvingKey<Bls12_381>> {
-	eprintln!(
-		"WARNING: loading the INSECURE dev setup proving key ({DEV_PROVING_KEY_FILE}); proofs under it can be forged"
-	);
-	let bytes = std::fs::read(DEV_PROVING_KEY_FILE)?;
-	// The file is ours and checked by a test; skip the (slow) subgroup checks of every point.
-	ProvingKey::deserialize_with_mode(&bytes[..], Compress::Yes, Validate::No)
+	eprintln!("WARNING: loading the INSECURE dev setup proving key; proofs under it can be forged");
+	// The key is ours and checked by a test; skip the (slow) subgroup checks of every point.
+	ProvingKey::deserialize_with_mode(DEV_PROVING_KEY, Compress::Yes, Validate::No)
 		.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
 }
 
