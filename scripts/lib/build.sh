@@ -29,6 +29,12 @@ pgt_build_env() {
   source "${PGT_WASM_ENV_FILE:-$PGT_CACHE/wasm-env}"
 }
 
+# The profile and feature set of every build the scripts make, so that they share one build:
+# release (the node the end-to-end tests run is the one a user runs), the whole workspace's
+# features unified, and `runtime-benchmarks` on, so the pallets' benchmarks are tests in the same
+# build (the WASM the node embeds never has them: runtime/build.rs).
+PGT_BUILD_ARGS=(--release --locked --workspace --features pgt-runtime/runtime-benchmarks)
+
 pgt_build_say() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 
 # Takes the build cache for this script (another run that wants it waits). Held until the script
