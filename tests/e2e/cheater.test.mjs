@@ -12,7 +12,8 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { bestNumber, startDevChain, tempDir, waitFor } from './lib/node.mjs';
 import { startWorker, startPlayer } from './lib/procs.mjs';
-import { devAddress, eventsSince } from './lib/crash.mjs';
+import { devAddress } from './lib/crash.mjs';
+import { followEvents } from './lib/events.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,25 +66,21 @@ describe('a helper that corrupts 5 % of its tiles is slashed by the chain\'s aud
       workers.push(...await Promise.all(['Eve', 'Ferdie', 'Alice//stash'].map((n) => startWorker(node, n, dir))));
 
       const who = (name) => devAddress(api, keyring, name);
-      const commitmentsOf = async (name) => (await eventsSince(api, node, from, 'work', 'WorkCommitted', (d) => d.session.toNumber() === session && d.contributor.toString() === who(name)))
+      // Every block since the session started, read once as it comes.
+      const events = followEvents(api, node, from);
+      const commitmentsOf = (name) => events.find('work', 'WorkCommitted', (d) => d.session.toNumber() === session && d.contributor.toString() === who(name))
         .map((d) => d.commitment.toNumber());
-      let next = from;
-      const settled = new Map();
-      const judge = async () => {
-        const best = await bestNumber(node);
-        for (const s of await eventsSince(api, node, next, 'work', 'Settled', () => true, best)) settled.set(s.commitment.toNumber(), s);
-        next = best + 1;
-      };
+      const settledOf = (id) => events.find('work', 'Settled', (d) => d.commitment.toNumber() === id)[0];
       // Until one of Dave's windows is judged wrong.
       const slash = await waitFor('Dave to be slashed', async () => {
-        await judge();
-        for (const id of await commitmentsOf('Dave')) {
-          const s = settled.get(id);
+        await events.update();
+        for (const id of commitmentsOf('Dave')) {
+          const s = settledOf(id);
           if (s && s.verdict.toString() !== 'Honest') return { id, s };
         }
         return undefined;
-      }, { timeoutMs: 900_000, intervalMs: 6_000 });
-      const daves = await commitmentsOf('Dave');
+      }, { timeoutMs: 900_000, intervalMs: 2_000 });
+      const daves = commitmentsOf('Dave');
       const position = daves.indexOf(slash.id) + 1;
       console.log(`Dave's window ${position} of ${daves.length} committed was judged ${slash.s.verdict} (slashed ${slash.s.slashed})`);
       assert.ok(position >= 1 && position <= WINDOWS, `slashed at his window ${position}`);
@@ -99,10 +96,11 @@ describe('a helper that corrupts 5 % of its tiles is slashed by the chain\'s aud
 
       // Charlie, over the same run: every window of his that was judged is honest, and none is
       // judged otherwise later.
-      const charlies = await commitmentsOf('Charlie');
+      await events.update();
+      const charlies = commitmentsOf('Charlie');
       assert.ok(charlies.length >= 1, 'Charlie committed windows');
-      await waitFor('Charlie\'s windows to be judged', async () => { await judge(); return charlies.every((id) => settled.has(id)); }, { timeoutMs: 300_000, intervalMs: 6_000 });
-      for (const id of charlies) assert.equal(settled.get(id).verdict.toString(), 'Honest', `Charlie's commitment ${id}`);
+      await waitFor('Charlie\'s windows to be judged', async () => { await events.update(); return charlies.every((id) => settledOf(id)); }, { timeoutMs: 300_000, intervalMs: 2_000 });
+      for (const id of charlies) assert.equal(settledOf(id).verdict.toString(), 'Honest', `Charlie's commitment ${id}`);
       assert.equal(part('Charlie').windowsWrong.toNumber(), 0);
       if (part('Charlie').tasksPaid.toBigInt() > 0n) assert.ok(part('Charlie').earned.toBigInt() > 0n);
       console.log(`Charlie: ${charlies.length} windows, all honest; paid ${part('Charlie').earned} for ${part('Charlie').tasksPaid} tasks`);

@@ -14,24 +14,10 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { bestNumber, startDevChain, tempDir, waitFor } from './lib/node.mjs';
 import { startWorker, startPlayer, binary, metric } from './lib/procs.mjs';
 import { openPage } from './lib/browser.mjs';
+import { waitForEvent } from './lib/events.mjs';
 import { gameOver } from './lib/game.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** The first `sessions.FailedOver` event of `session` in blocks `from`… (polls new blocks). */
-async function failedOver(api, node, session, from) {
-  let next = from;
-  return waitFor(`session ${session}'s failover on chain`, async () => {
-    const best = await bestNumber(node);
-    for (; next <= best; next++) {
-      const hash = await api.rpc.chain.getBlockHash(next);
-      for (const { event } of await (await api.at(hash)).query.system.events()) {
-        if (event.section === 'sessions' && event.method === 'FailedOver' && event.data.session.toNumber() === session) return event.data;
-      }
-    }
-    return undefined;
-  }, { timeoutMs: 60_000, intervalMs: 1_000 });
-}
 
 describe('failover: the host is killed mid-game, its backup takes over', () => {
   let node;
@@ -115,7 +101,8 @@ describe('failover: the host is killed mid-game, its backup takes over', () => {
       await cryptoWaitReady();
       const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
       const address = (w) => api.createType('AccountId', keyring.addFromUri(`//${w.name}`).publicKey).toString();
-      const event = await failedOver(api, node, session, firstBlock);
+      const event = await waitForEvent(api, node, firstBlock, 'sessions', 'FailedOver', (d) => d.session.toNumber() === session,
+        { what: `session ${session}'s failover on chain`, timeoutMs: 60_000 });
       assert.equal(event.from.toString(), address(host));
       assert.equal(event.to.toString(), address(backup));
       assert.equal(fo[2], Buffer.from(keyring.addFromUri(`//${host.name}`).publicKey).toString('hex'));

@@ -32,8 +32,12 @@ describe('four validators on --chain local', () => {
 
   before(async () => {
     nodes.alice = await startNode({ name: 'alice', dir, args: validatorArgs('alice') });
+    // The port Alice really listens on (the one asked for may have been taken meanwhile).
     const peerId = await rpc(nodes.alice, 'system_localPeerId');
-    bootnode = `/ip4/127.0.0.1/tcp/${nodes.alice.p2pPort}/p2p/${peerId}`;
+    const listening = await rpc(nodes.alice, 'system_localListenAddresses');
+    const port = listening.map((a) => a.match(/^\/ip4\/[0-9.]+\/tcp\/(\d+)(\/p2p\/|$)/)?.[1]).find(Boolean);
+    assert.ok(port, `Alice listens on TCP: ${JSON.stringify(listening)}`);
+    bootnode = `/ip4/127.0.0.1/tcp/${port}/p2p/${peerId}`;
     for (const name of VALIDATORS.slice(1)) {
       nodes[name] = await startNode({ name, dir, args: validatorArgs(name) });
     }

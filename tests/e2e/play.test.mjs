@@ -23,27 +23,13 @@ import { bestNumber, freePort, startDevChain, tempDir, waitFor } from './lib/nod
 import { startDelayRelay } from './lib/delay-relay.mjs';
 import { startWorker, startPlayer, binary, metric } from './lib/procs.mjs';
 import { openPage } from './lib/browser.mjs';
+import { waitForEvent } from './lib/events.mjs';
 import { DRAWN_FRAME, gameOver } from './lib/game.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Blocks per verification window on the test's chain (18 s: at least 540 leaves a window). */
 const WINDOW_BLOCKS = 3;
-
-/** The first `work.Settled` event of `commitment` in blocks `from`… (polls new blocks). */
-async function workSettled(api, node, commitment, from) {
-  let next = from;
-  return waitFor(`commitment ${commitment}'s audit to settle`, async () => {
-    const best = await bestNumber(node);
-    for (; next <= best; next++) {
-      const hash = await api.rpc.chain.getBlockHash(next);
-      for (const { event } of await (await api.at(hash)).query.system.events()) {
-        if (event.section === 'work' && event.method === 'Settled' && event.data.commitment.toNumber() === commitment) return event.data;
-      }
-    }
-    return undefined;
-  }, { timeoutMs: 240_000, intervalMs: 2_000 });
-}
 
 /** free + reserved of `who` at `blockHash`. */
 async function total(api, who, blockHash) {
@@ -198,7 +184,8 @@ describe('playing a game: pgt-worker hosts, pgt-player shows it in Chromium, the
       assert.ok(committed, host.log());
       const [, tasks, commitment] = committed.match(/tasks=(\d+) commitment=(\d+)/).map(Number);
       assert.ok(tasks >= 30 * 6 * WINDOW_BLOCKS, `a window holds at least MinTasksPerWindow leaves: ${tasks}`);
-      const settled = await workSettled(api, node, commitment, firstBlock);
+      const settled = await waitForEvent(api, node, firstBlock, 'work', 'Settled', (d) => d.commitment.toNumber() === commitment,
+        { what: `commitment ${commitment}'s audit to settle`, timeoutMs: 240_000, intervalMs: 2_000 });
       assert.equal(settled.verdict.toString(), 'Honest', JSON.stringify(settled.toHuman()));
       assert.equal(settled.contributor.toString(), hostAccount);
       const auditors = settled.rewarded.map((a) => a.toString()).sort();

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { freePort, tempDir, waitFor } from './node.mjs';
+import { tempDir, waitFor } from './node.mjs';
 
 /** The Chromium binary: PGT_CHROMIUM, else Debian's headless shell. */
 export function chromiumBinary() {
@@ -17,13 +17,15 @@ const KEY_CODES = { ArrowUp: 38, ArrowDown: 40, ArrowLeft: 37, ArrowRight: 39, S
 
 /** Starts Chromium and opens `url` in a page; returns a handle to drive it. */
 export async function openPage(url) {
-  const port = await freePort();
   const dir = tempDir('chromium');
+  const profile = join(dir, 'profile');
   const logPath = join(dir, 'chromium.log');
   const log = createWriteStream(logPath);
   const proc = spawn(chromiumBinary(), [
-    `--remote-debugging-port=${port}`,
-    `--user-data-dir=${join(dir, 'profile')}`,
+    // Port 0: Chromium picks a free port and writes it to DevToolsActivePort in its profile, so
+    // no other process can take it between our choosing and its binding.
+    '--remote-debugging-port=0',
+    `--user-data-dir=${profile}`,
     '--no-sandbox', '--no-first-run', '--disable-gpu', '--mute-audio',
     // A page in the background must not be throttled: it is the only one.
     '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
@@ -36,9 +38,11 @@ export async function openPage(url) {
   let exited = false;
   proc.once('exit', () => { exited = true; });
   const tail = () => { try { return readFileSync(logPath, 'utf8').split('\n').slice(-20).join('\n'); } catch { return ''; } };
-  await waitFor('Chromium to serve DevTools', async () => {
+  const port = await waitFor('Chromium to serve DevTools', async () => {
     if (exited) { const e = new Error(`Chromium exited:\n${tail()}`); e.fatal = true; throw e; }
-    return (await fetch(`http://127.0.0.1:${port}/json/version`)).ok;
+    const active = join(profile, 'DevToolsActivePort');
+    const port = existsSync(active) ? Number(readFileSync(active, 'utf8').split('\n')[0]) : 0;
+    return port > 0 && (await fetch(`http://127.0.0.1:${port}/json/version`)).ok && port;
   }, { timeoutMs: 30_000, intervalMs: 200 });
   const target = await (await fetch(`http://127.0.0.1:${port}/json/new?${url}`, { method: 'PUT' })).json();
   const ws = new WebSocket(target.webSocketDebuggerUrl, { perMessageDeflate: false });

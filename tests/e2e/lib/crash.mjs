@@ -15,6 +15,7 @@
 // - every window committed for the session (by any of its hosts or helpers, before or after a
 //   crash) is opened and judged (`work.Settled`): honest.
 import { bestNumber, waitFor } from './node.mjs';
+import { eventsSince, followEvents } from './events.mjs';
 import { startWorker, startPlayer, metric } from './procs.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -22,19 +23,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The workers of a crash run: a host, its backup and its helper (a new host names a second one)
  * leave three to audit each session (the three auditors a window needs). */
 export const WORKERS = ['Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie', 'Alice//stash', 'Bob//stash'];
-
-/** Every event `section.method` of blocks `from`…best whose data passes `pick`. */
-export async function eventsSince(api, node, from, section, method, pick = () => true, to = undefined) {
-  const out = [];
-  const best = to ?? await bestNumber(node);
-  for (let n = from; n <= best; n++) {
-    const hash = await api.rpc.chain.getBlockHash(n);
-    for (const { event } of await (await api.at(hash)).query.system.events()) {
-      if (event.section === section && event.method === method && pick(event.data)) out.push(event.data);
-    }
-  }
-  return out;
-}
 
 /** The account id (SS58, the chain's format) of dev account `name`. */
 export function devAddress(api, keyring, name) {
@@ -131,14 +119,13 @@ export async function crashCycles({ node, api, keyring, workers, dir, cycles, ra
 
 /** Waits until every commitment has its `work.Settled`; returns the verdicts. */
 export async function checkCommitments({ api, node, commitments, timeoutMs = 600_000 }) {
-  let next = Math.min(...commitments.map((c) => c.from));
+  const events = followEvents(api, node, Math.min(...commitments.map((c) => c.from)));
   const verdicts = new Map();
   await waitFor(`${commitments.length} commitments to be judged`, async () => {
-    const best = await bestNumber(node);
-    for (const s of await eventsSince(api, node, next, 'work', 'Settled', () => true, best)) verdicts.set(s.commitment.toNumber(), s.verdict.toString());
-    next = best + 1;
+    await events.update();
+    for (const s of events.find('work', 'Settled')) verdicts.set(s.commitment.toNumber(), s.verdict.toString());
     return commitments.every((c) => verdicts.has(c.commitment));
-  }, { timeoutMs, intervalMs: 6_000 });
+  }, { timeoutMs, intervalMs: 2_000 });
   return commitments.map((c) => ({ ...c, verdict: verdicts.get(c.commitment) }));
 }
 
