@@ -28,7 +28,7 @@ describe('crash safety: kill -9 and restart a host and a helper mid-session', ()
   const workers = [];
 
   before(async () => {
-    ({ node, api } = await startDevChain('crash', { genesis: { work: { windowLength: 3 } } }));
+    ({ node, api } = await startDevChain('crash', { finalized: 0, genesis: { work: { windowLength: 3 } } }));
     dir = tempDir('crash');
     workers.push(...await Promise.all(WORKERS.map((n) => startWorker(node, n, dir, ['--helpers', '1']))));
   });

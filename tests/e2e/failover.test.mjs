@@ -28,7 +28,7 @@ describe('failover: the host is killed mid-game, its backup takes over', () => {
   let page;
 
   before(async () => {
-    ({ node, api } = await startDevChain('failover'));
+    ({ node, api } = await startDevChain('failover', { finalized: 0 }));
     dir = tempDir('failover');
     workers = await Promise.all(['Bob', 'Charlie', 'Dave'].map((n) => startWorker(node, n, dir)));
   });

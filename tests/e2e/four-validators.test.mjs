@@ -11,7 +11,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
@@ -38,9 +38,9 @@ describe('four validators on --chain local', () => {
     const port = listening.map((a) => a.match(/^\/ip4\/[0-9.]+\/tcp\/(\d+)(\/p2p\/|$)/)?.[1]).find(Boolean);
     assert.ok(port, `Alice listens on TCP: ${JSON.stringify(listening)}`);
     bootnode = `/ip4/127.0.0.1/tcp/${port}/p2p/${peerId}`;
-    for (const name of VALIDATORS.slice(1)) {
+    await Promise.all(VALIDATORS.slice(1).map(async (name) => {
       nodes[name] = await startNode({ name, dir, args: validatorArgs(name) });
-    }
+    }));
   });
 
   after(async () => {
@@ -245,14 +245,22 @@ describe('four validators on --chain local', () => {
     const proxy = await startLyingProxy(nodes.bob, { state_getStorage: () => `0x${'ff'.repeat(80)}` });
     const workers = {};
     let player;
+    let lightPlayer;
+    // Each player in its own folder: both play at once.
+    const rpcPlayerDir = join(lightDir, 'rpc-player');
+    const lightPlayerDir = join(lightDir, 'light-player');
+    mkdirSync(rpcPlayerDir, { recursive: true });
+    mkdirSync(lightPlayerDir, { recursive: true });
     const api = await connect(nodes.alice);
     try {
       lightPorts.Eve = await freePort();
       lightPorts.Ferdie = await freePort();
-      // Eve: the raw spec file (genesis) and Alice as bootnode; `--rpc` is the liar.
-      workers.eve = await startLightWorker('Eve', proxy.url, ['--chain-spec', rawSpec('local')]);
-      // Ferdie: the checkpoint spec Charlie serves (sync_state_genSyncSpec).
-      workers.ferdie = await startLightWorker('Ferdie', nodes.charlie.rpcUrl, []);
+      // Eve: the raw spec file (genesis) and Alice as bootnode; `--rpc` is the liar. Ferdie: the
+      // checkpoint spec Charlie serves (sync_state_genSyncSpec). Both start at once.
+      [workers.eve, workers.ferdie] = await Promise.all([
+        startLightWorker('Eve', proxy.url, ['--chain-spec', rawSpec('local')]),
+        startLightWorker('Ferdie', nodes.charlie.rpcUrl, []),
+      ]);
       for (const w of Object.values(workers)) {
         assert.match(w.log(), /connected chain=the light client/, `${w.name} reached the chain through its light client`);
       }
@@ -264,6 +272,26 @@ describe('four validators on --chain local', () => {
         registered[name] = (await api.query.contributors.registry(address)).unwrap();
       }
 
+      // A player on RPC names Ferdie; 40 s of play (Ferdie submits the latest receipt every 30 s),
+      // then it settles. It plays while Eve restarts and hosts the light player below.
+      player = await startPlayer(nodes.alice, '//Alice', rpcPlayerDir, ['--host', ferdie, '--candidates', '1', '--headless', '--duration', '40']);
+      const ferdieHosts = (async () => {
+        await waitFor('Ferdie to accept through his light client', async () => workers.ferdie.log().includes(`accepted session=${player.session} `), { timeoutMs: 120_000 });
+        const exit = await Promise.race([player.exit, new Promise((r) => setTimeout(() => r({ timeout: true }), 240_000))]);
+        assert.deepEqual(exit, { code: 0, signal: null }, `the player settles and exits\n${player.tail(25)}`);
+        const last = player.stdout().match(/last receipt: served (\d+) s, paused (\d+) s, frames (\d+)/);
+        assert.ok(last, player.stdout());
+        const [served, paused, frames] = last.slice(1).map(Number);
+        assert.ok(served >= 30 && frames > 300, last[0]);
+        const csu = await waitFor('the CSU record', async () => (await api.query.sessions.csus(player.session)).unwrapOr(undefined), { timeoutMs: 60_000 });
+        assert.equal(csu.shares.length, 1);
+        assert.ok(csu.shares[0].contributor.eq(ferdie), `Ferdie hosted: ${csu.shares[0].contributor}`);
+        assert.equal(csu.shares[0].secondsServed.toNumber(), served);
+        assert.equal(csu.shares[0].secondsPaused.toNumber(), paused);
+        assert.ok((await metric(workers.ferdie.metricsUrl, 'pgt_worker_receipts_submitted_total')) >= 1, 'receipts went through the light client');
+      })();
+      ferdieHosts.catch(() => {}); // awaited below; a failure is reported there
+
       // A restarted light worker brings its registration up to date with a heartbeat.
       await workers.eve.stop();
       workers.eve = await startLightWorker('Eve', proxy.url, ['--chain-spec', rawSpec('local')]);
@@ -272,38 +300,22 @@ describe('four validators on --chain local', () => {
       assert.equal(after.registeredAt.toNumber(), registered.Eve.registeredAt.toNumber(), 'the same registration');
       assert.equal(proxy.connections, 0);
 
-      // A player on RPC names Ferdie; 40 s of play (Ferdie submits the latest receipt every 30 s),
-      // then it settles.
-      player = await startPlayer(nodes.alice, '//Alice', lightDir, ['--host', ferdie, '--candidates', '1', '--headless', '--duration', '40']);
-      await waitFor('Ferdie to accept through his light client', async () => workers.ferdie.log().includes(`accepted session=${player.session} `), { timeoutMs: 120_000 });
-      const exit = await Promise.race([player.exit, new Promise((r) => setTimeout(() => r({ timeout: true }), 240_000))]);
-      assert.deepEqual(exit, { code: 0, signal: null }, `the player settles and exits\n${player.tail(25)}`);
-      const last = player.stdout().match(/last receipt: served (\d+) s, paused (\d+) s, frames (\d+)/);
-      assert.ok(last, player.stdout());
-      const [served, paused, frames] = last.slice(1).map(Number);
-      assert.ok(served >= 30 && frames > 300, last[0]);
-      const csu = await waitFor('the CSU record', async () => (await api.query.sessions.csus(player.session)).unwrapOr(undefined), { timeoutMs: 60_000 });
-      assert.equal(csu.shares.length, 1);
-      assert.ok(csu.shares[0].contributor.eq(ferdie), `Ferdie hosted: ${csu.shares[0].contributor}`);
-      assert.equal(csu.shares[0].secondsServed.toNumber(), served);
-      assert.equal(csu.shares[0].secondsPaused.toNumber(), paused);
-      assert.ok((await metric(workers.ferdie.metricsUrl, 'pgt_worker_receipts_submitted_total')) >= 1, 'receipts went through the light client');
-
       // A player on a light client too (its `--rpc` the liar): names Eve, plays 15 s, settles.
-      player = await startPlayer({ rpcUrl: proxy.url }, '//Dave', lightDir, ['--light', '--chain-spec', rawSpec('local'), '--bootnode', bootnode, '--host', eve, '--candidates', '1', '--headless', '--duration', '15']);
-      const lightExit = await Promise.race([player.exit, new Promise((r) => setTimeout(() => r({ timeout: true }), 240_000))]);
-      assert.deepEqual(lightExit, { code: 0, signal: null }, `the light player settles and exits\n${player.tail(25)}`);
-      assert.match(player.stdout(), /settled: paid/);
-      const lightCsu = (await api.query.sessions.csus(player.session)).unwrap();
+      lightPlayer = await startPlayer({ rpcUrl: proxy.url }, '//Dave', lightPlayerDir, ['--light', '--chain-spec', rawSpec('local'), '--bootnode', bootnode, '--host', eve, '--candidates', '1', '--headless', '--duration', '15']);
+      const lightExit = await Promise.race([lightPlayer.exit, new Promise((r) => setTimeout(() => r({ timeout: true }), 240_000))]);
+      assert.deepEqual(lightExit, { code: 0, signal: null }, `the light player settles and exits\n${lightPlayer.tail(25)}`);
+      assert.match(lightPlayer.stdout(), /settled: paid/);
+      const lightCsu = (await api.query.sessions.csus(lightPlayer.session)).unwrap();
       assert.ok(lightCsu.shares[0].contributor.eq(eve), `Eve hosted: ${lightCsu.shares[0].contributor}`);
       assert.ok(lightCsu.shares[0].secondsServed.toNumber() >= 10, `${lightCsu.shares[0].secondsServed} s served`);
+      await ferdieHosts;
       assert.equal(proxy.connections, 0, 'nor does a light player with a chain spec file');
     } catch (e) {
       const tails = Object.values(workers).map((w) => `--- ${w.name} ---\n${w.tail(30)}\n--- ${w.name}'s light client ---\n${smoldotLines(w.log())}`);
-      e.message += `\n${tails.join('\n')}\n--- player ---\n${player?.tail(25)}`;
+      e.message += `\n${tails.join('\n')}\n--- player ---\n${player?.tail(25)}\n--- light player ---\n${lightPlayer?.tail(25)}`;
       throw e;
     } finally {
-      await player?.stop();
+      await Promise.all([player?.stop(), lightPlayer?.stop()]);
       await Promise.all(Object.values(workers).map((w) => w.stop()));
       await api.disconnect();
       await proxy.close();

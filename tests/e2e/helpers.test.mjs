@@ -40,7 +40,7 @@ describe('helpers: frames composited from three machines, pay split by verified 
   let page;
 
   before(async () => {
-    ({ node, api } = await startDevChain('helpers', { genesis: { work: { windowLength: WINDOW_BLOCKS } } }));
+    ({ node, api } = await startDevChain('helpers', { finalized: 0, genesis: { work: { windowLength: WINDOW_BLOCKS } } }));
     dir = tempDir('helpers');
     workers = await Promise.all(['Bob', 'Charlie', 'Dave', 'Eve'].map((n) => startWorker(node, n, dir, ['--helpers', '2'])));
   });

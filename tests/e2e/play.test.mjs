@@ -52,9 +52,11 @@ describe('playing a game: pgt-worker hosts, pgt-player shows it in Chromium, the
   let workers = [];
   let player;
   let page;
+  /** The first session's committed window, audited while the later tests play. */
+  let audit;
 
   before(async () => {
-    ({ node, api } = await startDevChain('play', { genesis: { work: { windowLength: WINDOW_BLOCKS } } }));
+    ({ node, api } = await startDevChain('play', { finalized: 0, genesis: { work: { windowLength: WINDOW_BLOCKS } } }));
     dir = tempDir('play');
     workers = await Promise.all(['Bob', 'Charlie', 'Dave'].map((n) => startWorker(node, n, dir)));
   });
@@ -184,23 +186,12 @@ describe('playing a game: pgt-worker hosts, pgt-player shows it in Chromium, the
       assert.ok(committed, host.log());
       const [, tasks, commitment] = committed.match(/tasks=(\d+) commitment=(\d+)/).map(Number);
       assert.ok(tasks >= 30 * 6 * WINDOW_BLOCKS, `a window holds at least MinTasksPerWindow leaves: ${tasks}`);
-      const settled = await waitForEvent(api, node, firstBlock, 'work', 'Settled', (d) => d.commitment.toNumber() === commitment,
-        { what: `commitment ${commitment}'s audit to settle`, timeoutMs: 240_000, intervalMs: 2_000 });
-      assert.equal(settled.verdict.toString(), 'Honest', JSON.stringify(settled.toHuman()));
-      assert.equal(settled.contributor.toString(), hostAccount);
-      const auditors = settled.rewarded.map((a) => a.toString()).sort();
-      const others = workers.filter((w) => w !== host);
-      assert.equal(auditors.length, 2, 'both other workers audited and agreed');
-      assert.equal(settled.penalised.length, 0);
-      assert.equal(settled.slashed.toBigInt(), 0n);
-      assert.ok((await metric(host.metricsUrl, 'pgt_worker_challenges_opened_total')) >= 10);
-      await cryptoWaitReady();
-      const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
-      const address = (w) => api.createType('AccountId', keyring.addFromUri(`//${w.name}`).publicKey).toString();
-      assert.deepEqual(auditors, others.map(address).sort(), 'the auditors are the two workers the player did not name');
-      for (const w of others) {
-        assert.ok((await metric(w.metricsUrl, 'pgt_worker_audits_revealed_total')) >= 1, `${w.name} revealed its audit`);
-      }
+      // The audit takes about a minute more: the raw and delayed sessions below play meanwhile,
+      // and the last test checks its outcome. Its auditors are drawn first (before Eve, the
+      // delayed session's host, exists), three blocks after the commitment.
+      const challenged = await waitForEvent(api, node, firstBlock, 'work', 'Challenged', (d) => d.commitment.toNumber() === commitment,
+        { what: `commitment ${commitment}'s challenges`, timeoutMs: 120_000 });
+      audit = { commitment, firstBlock, host, hostAccount, others: workers.filter((w) => w !== host), drawn: challenged.auditors.map((a) => a.toString()).sort() };
     } catch (e) {
       e.message += `\n${logs()}`;
       throw e;
@@ -281,6 +272,32 @@ describe('playing a game: pgt-worker hosts, pgt-player shows it in Chromium, the
     } finally {
       await slow?.stop();
       relay?.close();
+    }
+  });
+  test('the window the first session committed is audited: honest, both auditors rewarded, nobody slashed', async () => {
+    assert.ok(audit, 'the first session committed a window');
+    const { commitment, firstBlock, host, hostAccount, others, drawn } = audit;
+    try {
+      const settled = await waitForEvent(api, node, firstBlock, 'work', 'Settled', (d) => d.commitment.toNumber() === commitment,
+        { what: `commitment ${commitment}'s audit to settle`, timeoutMs: 240_000, intervalMs: 2_000 });
+      assert.equal(settled.verdict.toString(), 'Honest', JSON.stringify(settled.toHuman()));
+      assert.equal(settled.contributor.toString(), hostAccount);
+      const auditors = settled.rewarded.map((a) => a.toString()).sort();
+      assert.equal(auditors.length, 2, 'both other workers audited and agreed');
+      assert.deepEqual(auditors, drawn, 'the drawn auditors are the ones rewarded');
+      assert.equal(settled.penalised.length, 0);
+      assert.equal(settled.slashed.toBigInt(), 0n);
+      assert.ok((await metric(host.metricsUrl, 'pgt_worker_challenges_opened_total')) >= 10);
+      await cryptoWaitReady();
+      const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
+      const address = (w) => api.createType('AccountId', keyring.addFromUri(`//${w.name}`).publicKey).toString();
+      assert.deepEqual(auditors, others.map(address).sort(), 'the auditors are the two workers the player did not name');
+      for (const w of others) {
+        assert.ok((await metric(w.metricsUrl, 'pgt_worker_audits_revealed_total')) >= 1, `${w.name} revealed its audit`);
+      }
+    } catch (e) {
+      e.message += `\n${logs()}`;
+      throw e;
     }
   });
 });

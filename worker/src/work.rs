@@ -233,6 +233,23 @@ impl WindowRecord {
 	}
 }
 
+impl WindowRecord {
+	/// How many of `openings` (of this record) claim an output other than the one the CPU
+	/// reference computes from the opened state: what an honest auditor will vote wrong. For
+	/// `--corrupt-tiles` (test only), so a test can hold the chain's verdict on each window
+	/// against what was really opened.
+	pub fn wrong_openings(&self, task_hash: &H256, openings: &[Opening]) -> usize {
+		let leaves: Vec<TaskLeaf> = openings.iter().map(|o| o.leaf.clone()).collect();
+		let states: Vec<Vec<u8>> = openings.iter().map(|o| o.state.to_vec()).collect();
+		let recomputed = recompute(task_hash, &leaves, &states);
+		openings
+			.iter()
+			.zip(&recomputed)
+			.filter(|(o, right)| self.work.tasks.get(o.index as usize).is_none_or(|(_, claimed)| claimed != *right))
+			.count()
+	}
+}
+
 /// 32 bytes from the operating system's generator (salts, an auditor's nonces).
 pub fn random_h256() -> H256 {
 	use rand::RngCore;
@@ -325,6 +342,8 @@ mod tests {
 		let hashes = recompute(&H256::repeat_byte(5), &leaves, &states);
 		assert_ne!(pgt_primitives::work::seal(&hashes[0], &record.salt), leaves[0].output_seal);
 		assert_eq!(pgt_primitives::work::seal(&hashes[1], &record.salt), leaves[1].output_seal);
+		assert_eq!(record.wrong_openings(&H256::repeat_byte(5), &o), 1, "the lie, and only it");
+		assert_eq!(record.wrong_openings(&H256::repeat_byte(5), &o[1..]), 0);
 		// The same leaves for a session started from another seed: voted wrong.
 		assert!(recompute(&H256::repeat_byte(6), &leaves, &states).iter().all(|h| h.is_zero()));
 		// Garbage instead of a state: voted wrong, no panic.

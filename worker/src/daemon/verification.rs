@@ -185,10 +185,24 @@ impl Worker {
 			DutyKind::Open => {
 				let record = self.window(&duty)?;
 				let indices = duty.indices.clone();
-				let openings = tokio::task::spawn_blocking(move || record.openings(&indices)).await??;
+				let (corrupting, task_hash) = (self.corrupt_tiles > 0, duty.task_hash);
+				let (openings, wrong) = tokio::task::spawn_blocking(move || -> Result<_> {
+					let openings = record.openings(&indices)?;
+					let wrong = corrupting.then(|| record.wrong_openings(&task_hash, &openings));
+					Ok((openings, wrong))
+				})
+				.await??;
 				self.chain.submit(&calls::open_leaves(id, &openings), &self.signer, Wait::InBlock).await?;
 				self.host.metrics.challenges_opened.inc_by(openings.len() as u64);
 				tracing::info!(commitment = id, session = duty.session, leaves = ?duty.indices, "challenged leaves opened");
+				if let Some(wrong) = wrong {
+					tracing::warn!(
+						commitment = id,
+						session = duty.session,
+						wrong,
+						"TEST ONLY: corrupted outputs among the opened leaves"
+					);
+				}
 			},
 			DutyKind::RevealSalt => {
 				let record = self.window(&duty)?;
