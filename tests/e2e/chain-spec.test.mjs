@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { devSpec, freePort, nodeBinary, tempDir } from './lib/node.mjs';
+import { devSpec, freePort, nodeBinary, sharedCache, tempDir } from './lib/node.mjs';
 
 /**
  * Runs `pgt-node args` until it exits, prints something matching `started` (then stops it), or
@@ -36,7 +36,9 @@ function run(args, started, ms) {
 test('a Live chain spec with the INSECURE dev verifying key is refused', async () => {
   const spec = devSpec();
   const dir = tempDir('chainspec');
-  const args = async (file) => ['--chain', file, '--tmp', '--port', String(await freePort()), '--rpc-port', String(await freePort()), '--no-prometheus', '--no-telemetry'];
+  // The runtime compiled once for every test node (lib/node.mjs sharedCache), not once more here.
+  const args = async (file) => ['--chain', file, '--tmp', '--port', String(await freePort()), '--rpc-port', String(await freePort()), '--no-prometheus', '--no-telemetry',
+    '--wasm-cache', join(sharedCache(), 'wasm')];
 
   spec.chainType = 'Live';
   const live = join(dir, 'live.json');

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { bestNumber, startDevChain, tempDir, waitFor } from './lib/node.mjs';
+import { bestNumber, startDevChain, tempDir, waitFor, timeoutAfter } from './lib/node.mjs';
 import { startWorker, startPlayer, binary, metric } from './lib/procs.mjs';
 import { openPage } from './lib/browser.mjs';
 import { waitForEvent } from './lib/events.mjs';
@@ -85,7 +85,7 @@ describe('failover: the host is killed mid-game, its backup takes over', () => {
       // The player leaves; it waits for its failover to land, then settles.
       await page.close();
       page = undefined;
-      const exit = await Promise.race([player.exit, sleep(150_000).then(() => ({ timeout: true }))]);
+      const exit = await Promise.race([player.exit, timeoutAfter(150_000)]);
       assert.deepEqual(exit, { code: 0, signal: null }, `the player settles and exits\n${logs()}`);
       const out = player.stdout();
       const fo = out.match(/failover at tick (\d+): ([0-9a-f]{64}) → ([0-9a-f]{64}) \(([^)]*)\); final receipt for the dropped host: served (\d+) s, paused (\d+) s, frames (\d+)/);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { bestNumber, connect, finalizedNumber, freePort, rawSpec, rpc, startNode, tempDir, waitFor } from './lib/node.mjs';
+import { bestNumber, connect, finalizedNumber, freePort, rawSpec, rpc, startNode, tempDir, waitFor, timeoutAfter } from './lib/node.mjs';
 import { binary, metric, startPlayer, startWorker } from './lib/procs.mjs';
 import { startLyingProxy, replaceBytes, u128Le } from './lib/lying-proxy.mjs';
 
@@ -273,11 +273,12 @@ describe('four validators on --chain local', () => {
       }
 
       // A player on RPC names Ferdie; 40 s of play (Ferdie submits the latest receipt every 30 s),
-      // then it settles. It plays while Eve restarts and hosts the light player below.
-      player = await startPlayer(nodes.alice, '//Alice', rpcPlayerDir, ['--host', ferdie, '--candidates', '1', '--headless', '--duration', '40']);
+      // then it settles. It plays while Eve restarts and hosts the light player below, both at
+      // 15 frames a second (two sessions and two light clients share two cores with other files).
+      player = await startPlayer(nodes.alice, '//Alice', rpcPlayerDir, ['--host', ferdie, '--candidates', '1', '--headless', '--duration', '40', '--fps', '15']);
       const ferdieHosts = (async () => {
         await waitFor('Ferdie to accept through his light client', async () => workers.ferdie.log().includes(`accepted session=${player.session} `), { timeoutMs: 120_000 });
-        const exit = await Promise.race([player.exit, new Promise((r) => setTimeout(() => r({ timeout: true }), 240_000))]);
+        const exit = await Promise.race([player.exit, timeoutAfter(240_000)]);
         assert.deepEqual(exit, { code: 0, signal: null }, `the player settles and exits\n${player.tail(25)}`);
         const last = player.stdout().match(/last receipt: served (\d+) s, paused (\d+) s, frames (\d+)/);
         assert.ok(last, player.stdout());
@@ -301,8 +302,10 @@ describe('four validators on --chain local', () => {
       assert.equal(proxy.connections, 0);
 
       // A player on a light client too (its `--rpc` the liar): names Eve, plays 15 s, settles.
-      lightPlayer = await startPlayer({ rpcUrl: proxy.url }, '//Dave', lightPlayerDir, ['--light', '--chain-spec', rawSpec('local'), '--bootnode', bootnode, '--host', eve, '--candidates', '1', '--headless', '--duration', '15']);
-      const lightExit = await Promise.race([lightPlayer.exit, new Promise((r) => setTimeout(() => r({ timeout: true }), 240_000))]);
+      // Ferdie's session beside it moves the chain's rate between the quote the player reads and
+      // its request (the player's default limit is the quote itself): it accepts up to 10 PGT an hour.
+      lightPlayer = await startPlayer({ rpcUrl: proxy.url }, '//Dave', lightPlayerDir, ['--light', '--chain-spec', rawSpec('local'), '--bootnode', bootnode, '--host', eve, '--candidates', '1', '--headless', '--duration', '15', '--max-rate', '10', '--fps', '15']);
+      const lightExit = await Promise.race([lightPlayer.exit, timeoutAfter(240_000)]);
       assert.deepEqual(lightExit, { code: 0, signal: null }, `the light player settles and exits\n${lightPlayer.tail(25)}`);
       assert.match(lightPlayer.stdout(), /settled: paid/);
       const lightCsu = (await api.query.sessions.csus(lightPlayer.session)).unwrap();

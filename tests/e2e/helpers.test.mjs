@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevChain, tempDir, waitFor } from './lib/node.mjs';
+import { startDevChain, tempDir, waitFor, timeoutAfter } from './lib/node.mjs';
 import { startWorker, startPlayer, binary, metric, metricByLabel } from './lib/procs.mjs';
 import { openPage } from './lib/browser.mjs';
 import { DRAWN_FRAME, gameOver } from './lib/game.mjs';
@@ -104,7 +104,7 @@ describe('helpers: frames composited from three machines, pay split by verified 
       // The player leaves; the session settles.
       await page.close();
       page = undefined;
-      const exit = await Promise.race([player.exit, sleep(150_000).then(() => ({ timeout: true }))]);
+      const exit = await Promise.race([player.exit, timeoutAfter(150_000)]);
       assert.deepEqual(exit, { code: 0, signal: null }, `the player settles and exits\n${logs()}`);
 
       // The frame drawn equals the frame rendered alone from the game replayed with the host's inputs.

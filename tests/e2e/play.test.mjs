@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { stringToU8a, u8aConcat } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { bestNumber, freePort, startDevChain, tempDir, waitFor } from './lib/node.mjs';
+import { bestNumber, freePort, startDevChain, tempDir, waitFor, timeoutAfter } from './lib/node.mjs';
 import { startDelayRelay } from './lib/delay-relay.mjs';
 import { startWorker, startPlayer, binary, metric } from './lib/procs.mjs';
 import { openPage } from './lib/browser.mjs';
@@ -100,7 +100,7 @@ describe('playing a game: pgt-worker hosts, pgt-player shows it in Chromium, the
       // The player leaves by closing the tab.
       await page.close();
       page = undefined;
-      const exit = await Promise.race([player.exit, sleep(120_000).then(() => ({ timeout: true }))]);
+      const exit = await Promise.race([player.exit, timeoutAfter(120_000)]);
       assert.deepEqual(exit, { code: 0, signal: null }, `the player settles and exits\n${logs()}`);
       const out = player.stdout();
       const last = out.match(/last receipt: served (\d+) s, paused (\d+) s, frames (\d+)/);
@@ -213,7 +213,7 @@ describe('playing a game: pgt-worker hosts, pgt-player shows it in Chromium, the
       assert.equal(drawn.encoding, 1, 'raw RGBA frames');
       await rawPage.close();
       rawPage = undefined;
-      const exit = await Promise.race([raw.exit, sleep(120_000).then(() => ({ timeout: true }))]);
+      const exit = await Promise.race([raw.exit, timeoutAfter(120_000)]);
       assert.deepEqual(exit, { code: 0, signal: null }, `the player settles and exits\n${raw.tail()}`);
 
       // The same frame, rendered from the game replayed with the host's logged inputs.
@@ -251,7 +251,7 @@ describe('playing a game: pgt-worker hosts, pgt-player shows it in Chromium, the
       relay.delayMs = 200;
       await sleep(5_000);
       relay.delayMs = 0;
-      const exit = await Promise.race([slow.exit, sleep(150_000).then(() => ({ timeout: true }))]);
+      const exit = await Promise.race([slow.exit, timeoutAfter(150_000)]);
       assert.deepEqual(exit, { code: 0, signal: null }, `the player settles and exits\n${slow.tail()}`);
       assert.ok(relay.forwarded > 100 && relay.returned > 100, 'the session went through the relay');
 

@@ -14,7 +14,7 @@
 //   host's helpers are paid for min(credited, committed) tasks, ⌊pot × tasks ÷ all tasks⌋;
 // - every window committed for the session (by any of its hosts or helpers, before or after a
 //   crash) is opened and judged (`work.Settled`): honest.
-import { bestNumber, waitFor } from './node.mjs';
+import { bestNumber, waitFor, timeoutAfter } from './node.mjs';
 import { eventsSince, followEvents } from './events.mjs';
 import { startWorker, startPlayer, metric } from './procs.mjs';
 
@@ -59,7 +59,7 @@ export async function crashCycles({ node, api, keyring, workers, dir, cycles, ra
     await victim.exit;
     await sleep(pauseMs);
     workers[workers.indexOf(victim)] = await startWorker(node, victim.name, dir, victim.extraArgs, { port: victim.port });
-    const exit = await Promise.race([player.exit, sleep(sessionSeconds * 1000 + 180_000).then(() => ({ timeout: true }))]);
+    const exit = await Promise.race([player.exit, timeoutAfter(sessionSeconds * 1000 + 180_000)]);
     if (exit.code !== 0) throw new Error(`cycle ${i + 1}: the player did not settle: ${JSON.stringify(exit)}\n${player.tail(40)}`);
 
     // The receipts the player signed last, per contributor.

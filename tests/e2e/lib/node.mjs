@@ -53,6 +53,15 @@ export function tempDir(prefix) {
   return mkdtempSync(join(tmpdir(), `pgt-${prefix}-`));
 }
 
+/**
+ * Resolves to `{ timeout: true }` after `ms`, for a race against something that should finish
+ * first. Its timer does not keep the test process alive: a race that is won leaves no timer
+ * behind (a pending 240-second timer held a finished test file's process open for minutes).
+ */
+export function timeoutAfter(ms) {
+  return new Promise((resolve) => setTimeout(() => resolve({ timeout: true }), ms).unref());
+}
+
 /** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
 export async function waitFor(what, check, { timeoutMs = 120_000, intervalMs = 500 } = {}) {
   const deadline = Date.now() + timeoutMs;
