@@ -59,9 +59,10 @@ pgt_sync_build_tree() {
     (cd "$root" && git ls-files -z --cached --others --exclude-standard |
       while IFS= read -r -d '' f; do [ -e "$f" ] || [ -L "$f" ] && printf '%s\0' "$f"; done) >"$list"
     # The node's version names the commit (substrate-build-script-utils; the mirror has no .git):
-    # the last one that changed more than documentation, so a commit of docs alone does not
-    # relink the node (3.5 minutes on 2 cores).
-    SUBSTRATE_CLI_GIT_COMMIT_HASH="$(git -C "$root" log -1 --format=%h --abbrev=11 -- . ':(exclude)docs' ':(exclude)*.md' 2>/dev/null)"
+    # the last one that changed what the binaries are built from, so a commit of docs, scripts or
+    # end-to-end tests alone does not recompile the node (3.5 minutes on 2 cores).
+    SUBSTRATE_CLI_GIT_COMMIT_HASH="$(git -C "$root" log -1 --format=%h --abbrev=11 -- . \
+      ':(exclude)docs' ':(exclude)*.md' ':(exclude)scripts' ':(exclude)tests/e2e' ':(exclude).ci' 2>/dev/null)"
     [ -n "$SUBSTRATE_CLI_GIT_COMMIT_HASH" ] || SUBSTRATE_CLI_GIT_COMMIT_HASH=00000000000
   else
     (cd "$root" && find . \( -name .git -o -name target -o -name node_modules -o -name devnet-data \) -prune \
