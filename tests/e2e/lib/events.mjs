@@ -7,18 +7,6 @@ async function blockEvents(api, n) {
   return (await (await api.at(hash)).query.system.events()).map(({ event }) => event);
 }
 
-/** Every event `section.method` of blocks `from`…`to` (default: best) whose data passes `pick`. */
-export async function eventsSince(api, node, from, section, method, pick = () => true, to = undefined) {
-  const out = [];
-  const best = to ?? await bestNumber(node);
-  for (let n = from; n <= best; n++) {
-    for (const event of await blockEvents(api, n)) {
-      if (event.section === section && event.method === method && pick(event.data)) out.push(event.data);
-    }
-  }
-  return out;
-}
-
 /**
  * Follows the events of blocks `from`, `from + 1`, … reading each block once, however often the
  * test looks: `update()` reads the blocks that came since the last call, `find()` searches what
@@ -51,4 +39,11 @@ export async function waitForEvent(api, node, from, section, method, pick, { wha
     await events.update();
     return events.find(section, method, pick)[0];
   }, { timeoutMs, intervalMs });
+}
+
+/** Every event `section.method` of blocks `from`…best whose data passes `pick`. */
+export async function eventsSince(api, node, from, section, method, pick = () => true) {
+  const events = followEvents(api, node, from);
+  await events.update();
+  return events.find(section, method, pick);
 }
